@@ -1,0 +1,1 @@
+"""Audio: typed chunks, sources (microphones) and sinks (speakers)."""

@@ -1,0 +1,183 @@
+"""Sound cards through sounddevice (PortAudio). The only module that imports sounddevice."""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from assistant.audio.chunk import PIPELINE_RATE, AudioChunk, StreamResampler, mono, resample
+from assistant.clock import AnyClock
+from assistant.errors import DeviceError
+
+Kind = Literal["input", "output"]
+STALL_SECONDS = 5.0  # no audio from an open input for this long means the device is gone
+HEADSET_WORDS = ("headset", "headphone", "earphone", "earbud", "bluetooth", "usb audio")
+
+
+def _sd() -> Any:
+    try:
+        import sounddevice
+    except OSError as exc:  # PortAudio library missing
+        raise DeviceError(
+            f"PortAudio is not installed ({exc}); run 'sudo apt-get install libportaudio2'"
+        ) from None
+    return sounddevice
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """One PortAudio device as a person would want to see it."""
+
+    index: int
+    name: str
+    inputs: int
+    outputs: int
+    default_rate: float
+    is_default_input: bool
+    is_default_output: bool
+
+    @property
+    def headset(self) -> bool:
+        """The name suggests a headset."""
+        return any(w in self.name.lower() for w in HEADSET_WORDS)
+
+    def line(self) -> str:
+        marks = ("<in " if self.is_default_input else "") + (
+            "<out" if self.is_default_output else "")
+        tag = " [headset]" if self.headset else ""
+        return (f"{self.index:3d}  {self.name}{tag}  ({self.inputs} in, {self.outputs} out, "
+                f"{self.default_rate:.0f} Hz) {marks}").rstrip()
+
+
+def list_devices() -> list[DeviceInfo]:
+    """Every device PortAudio can see (empty on a machine with no sound card)."""
+    sd = _sd()
+    try:
+        devices = sd.query_devices()
+        default_in, default_out = sd.default.device
+    except Exception as exc:  # PortAudio reports broken hosts as generic errors
+        raise DeviceError(f"cannot list audio devices: {exc}") from None
+    return [
+        DeviceInfo(i, str(d["name"]), int(d["max_input_channels"]),
+                   int(d["max_output_channels"]), float(d["default_samplerate"]),
+                   i == default_in, i == default_out)
+        for i, d in enumerate(devices)
+    ]
+
+
+def _listing(devices: list[DeviceInfo], kind: Kind) -> str:
+    usable = [d for d in devices if (d.inputs if kind == "input" else d.outputs) > 0]
+    if not usable:
+        return f"no {kind} devices at all"
+    return "; ".join(f"{d.index}: {d.name}" for d in usable)
+
+
+def resolve(spec: str | None, kind: Kind) -> DeviceInfo:
+    """The device named by an index or a case-insensitive name substring (None: the default)."""
+    devices = list_devices()
+    usable = [d for d in devices if (d.inputs if kind == "input" else d.outputs) > 0]
+    if not usable:
+        raise DeviceError(
+            f"no audio {kind} device found; try 'regroup demo' (needs no sound card) or "
+            f"--audio-{'in' if kind == 'input' else 'out'} FILE.wav"
+        )
+    if spec is None or spec == "":
+        flag = "is_default_input" if kind == "input" else "is_default_output"
+        chosen = next((d for d in usable if getattr(d, flag)), usable[0])
+        return chosen
+    if spec.isdigit():
+        match = [d for d in usable if d.index == int(spec)]
+    else:
+        match = [d for d in usable if d.name.lower() == spec.lower()]
+        match = match or [d for d in usable if spec.lower() in d.name.lower()]
+    if not match:
+        raise DeviceError(f"no {kind} device matches '{spec}'; {kind} devices: "
+                          f"{_listing(devices, kind)}")
+    return match[0]
+
+
+class SoundDeviceMicrophone:
+    """The live microphone: 16 kHz mono int16 blocks, resampled if the device insists."""
+
+    def __init__(self, spec: str | None, clock: AnyClock, block_seconds: float = 0.02) -> None:
+        sd = _sd()
+        self.device = resolve(spec, "input")
+        self.clock = clock
+        self._queue: queue.Queue[AudioChunk] = queue.Queue()
+        self._resampler: StreamResampler | None = None
+        rate = PIPELINE_RATE
+        try:
+            sd.check_input_settings(self.device.index, channels=1, dtype="int16",
+                                    samplerate=PIPELINE_RATE)
+        except Exception:
+            rate = int(self.device.default_rate)
+            self._resampler = StreamResampler(rate, 1)
+        self.rate = rate
+        try:
+            self._stream = sd.RawInputStream(
+                samplerate=rate, blocksize=round(block_seconds * rate), device=self.device.index,
+                channels=1, dtype="int16", callback=self._callback)
+            self._stream.start()
+        except Exception as exc:
+            raise DeviceError(f"cannot open input '{self.device.name}': {exc}; "
+                              "see 'regroup devices'") from None
+
+    def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
+        end = self.clock.now()
+        chunk = AudioChunk(self.rate, 1, bytes(indata), end - frames / self.rate)
+        self._queue.put(chunk)
+
+    def chunks(self) -> Iterator[AudioChunk]:
+        while True:
+            try:
+                chunk = self._queue.get(timeout=STALL_SECONDS)
+            except queue.Empty:
+                raise DeviceError(f"input '{self.device.name}' stopped delivering audio; "
+                                  "check the microphone and 'regroup devices'") from None
+            yield self._resampler.convert(chunk) if self._resampler else chunk
+
+    def close(self) -> None:
+        try:
+            self._stream.abort()
+            self._stream.close()
+        except Exception:  # closing a device that vanished must not hide the real error
+            pass
+
+
+class SoundDeviceSpeaker:
+    """The live speaker. `play` returns only when the device has drained the sentence."""
+
+    def __init__(self, spec: str | None, clock: AnyClock, rate: int = 22_050) -> None:
+        sd = _sd()
+        self.device = resolve(spec, "output")
+        self.clock = clock
+        try:
+            sd.check_output_settings(self.device.index, channels=1, dtype="int16", samplerate=rate)
+        except Exception:
+            rate = int(self.device.default_rate)
+        self.rate = rate
+        try:
+            self._stream = sd.RawOutputStream(samplerate=rate, device=self.device.index,
+                                              channels=1, dtype="int16")
+        except Exception as exc:
+            raise DeviceError(f"cannot open output '{self.device.name}': {exc}; "
+                              "see 'regroup devices'") from None
+
+    def play(self, audio: AudioChunk) -> float:
+        pcm = resample(mono(audio.samples()), audio.rate, self.rate)
+        try:
+            self._stream.start()
+            self._stream.write(np.ascontiguousarray(pcm, dtype="<i2").tobytes())
+            self._stream.stop()  # blocks until the last buffer has been played
+        except Exception as exc:
+            raise DeviceError(f"playback on '{self.device.name}' failed: {exc}") from None
+        return self.clock.now()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # see SoundDeviceMicrophone.close
+            self._stream.close()

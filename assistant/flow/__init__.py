@@ -1,0 +1,1 @@
+"""Flows: data files turned into a `transitions` state machine."""

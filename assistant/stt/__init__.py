@@ -1,0 +1,1 @@
+"""Speech to text: one small protocol, several engines."""

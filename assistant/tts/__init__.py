@@ -1,0 +1,1 @@
+"""Text to speech: a voice renders a sentence to audio; a speaker plays it."""
