@@ -23,7 +23,9 @@ def test_quick_reset_through_pulseaudio(tmp_path: Path) -> None:
         env = {**env, "REGROUP_HOME": str(home)}
         turns = [Turn(text="seven", voice="en-us+f2"), Turn(text="yes", voice="en-us+m1")]
         (home / "transcripts").mkdir(parents=True)
-        feeder = MicFeeder(env["REGROUP_TEST_FIFO"], home / "transcripts", turns)
+        # the person blurts "two" while the question is still being played: not an answer
+        early = ("On a scale", Turn(text="two", voice="en-us+f2"))
+        feeder = MicFeeder(env["REGROUP_TEST_FIFO"], home / "transcripts", turns, early)
         feeder.start()
         recorder = SinkRecorder(env, tmp_path / "sink.raw")
         try:
@@ -45,4 +47,6 @@ def test_quick_reset_through_pulseaudio(tmp_path: Path) -> None:
     heard_voice = voiced_seconds(sink)
     # most of what the assistant said reached the speaker (pauses inside sentences are quiet)
     assert heard_voice > 0.5 * said, (heard_voice, said)
-    assert len(feeder.spoken) == 2
+    assert len(feeder.spoken) == 3  # "two" over the question, then the two answers
+    heard = [e["text"] for e in events if e["type"] == "heard"]
+    assert heard[0] == "seven", heard

@@ -121,7 +121,7 @@ class SoundDeviceMicrophone:
         try:
             self._stream = sd.RawInputStream(
                 samplerate=rate, blocksize=round(block_seconds * rate), device=self.device.index,
-                channels=1, dtype="int16", callback=self._callback)
+                channels=1, dtype="int16", latency="low", callback=self._callback)
             self._stream.start()
         except Exception as exc:
             raise DeviceError(f"cannot open input '{self.device.name}': {exc}; "
@@ -163,7 +163,7 @@ class SoundDeviceSpeaker:
         self.rate = rate
         try:
             self._stream = sd.RawOutputStream(samplerate=rate, device=self.device.index,
-                                              channels=1, dtype="int16")
+                                              channels=1, dtype="int16", latency="low")
         except Exception as exc:
             raise DeviceError(f"cannot open output '{self.device.name}': {exc}; "
                               "see 'regroup devices'") from None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.chunk import PIPELINE_RATE, AudioChunk
+from assistant.audio.chunk import PIPELINE_RATE
 from assistant.scripted import Turn, render
 
 BLOCK = 320  # 20 ms at 16 kHz
@@ -60,27 +60,27 @@ class MicFeeder(threading.Thread):
     """
 
     def __init__(self, fifo: str, transcripts: Path, turns: list[Turn],
-                 noise: AudioChunk | None = None) -> None:
+                 talk_over: tuple[str, Turn] | None = None) -> None:
         super().__init__(daemon=True)
         self.fifo = fifo
         self.transcripts = transcripts
         self.turns = deque(render(t) for t in turns)
         self.delays = deque(t.delay for t in turns)
-        self.noise = noise
+        # (start of a sentence Regroup says, a turn spoken over it while it is being played)
+        self.talk_over = (talk_over[0], render(talk_over[1])) if talk_over else None
         self.stop_event = threading.Event()
         self.spoken: list[tuple[float, float]] = []  # (monotonic start, end) of each turn
         self._seen = 0
 
-    def _listen_events(self) -> int:
+    def _events(self) -> list[dict[str, object]]:
         files = sorted(self.transcripts.glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
         if not files:
-            return 0
-        lines = files[-1].read_text(encoding="utf-8", errors="replace").splitlines()
-        count = 0
-        for line in lines:
+            return []
+        events = []
+        for line in files[-1].read_text(encoding="utf-8", errors="replace").splitlines():
             with suppress(json.JSONDecodeError):
-                count += json.loads(line).get("type") == "listen"
-        return count
+                events.append(json.loads(line))
+        return events
 
     def run(self) -> None:
         pending: np.ndarray | None = None
@@ -90,12 +90,18 @@ class MicFeeder(threading.Thread):
             t0 = time.monotonic()
             n = 0
             while not self.stop_event.is_set():
-                if n % 5 == 0 and self.turns and self._listen_events() > self._seen:
+                events = self._events() if n % 5 == 0 else []
+                listens = sum(e.get("type") == "listen" for e in events)
+                if self.turns and listens > self._seen:
                     self._seen += 1
                     audio = self.turns.popleft()
                     pending = np.frombuffer(audio.data, "<i2")
                     start_at = time.monotonic() + self.delays.popleft()
                     pos = 0
+                elif self.talk_over and any(e.get("type") == "said" and str(
+                        e.get("text", "")).startswith(self.talk_over[0]) for e in events):
+                    pending = np.frombuffer(self.talk_over[1].data, "<i2")
+                    start_at, pos, self.talk_over = time.monotonic() + 0.3, 0, None
                 block = np.zeros(BLOCK, np.int16)
                 if pending is not None and time.monotonic() >= start_at:
                     if pos == 0:

@@ -1,0 +1,449 @@
+"""Reply gap and start-up time through the real audio stack.
+
+A private PulseAudio daemon (tests/support/pulse.py) gives Regroup a pipe-source
+microphone and a null-sink speaker; `regroup run` reaches them through
+sounddevice → PortAudio → the ALSA "pulse" device, exactly as on a desktop.
+Both ends are timed on this process's monotonic clock: the feeder knows when it
+wrote each block into the microphone FIFO, and the sink clock maps every byte
+parec delivers from the speaker's monitor back to the moment it was played.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from assistant.audio.chunk import PIPELINE_RATE
+from assistant.scripted import Turn, render
+from benchlib import log, median, rms_blocks, summary
+
+REPO = Path(__file__).resolve().parents[2]
+BLOCK = 320  # the feeder writes 20 ms blocks, like tests/support/pulse.MicFeeder
+LEVEL = 120.0  # RMS in int16 units: the VAD's energy floor (assistant/audio/vad.py)
+SINK_BLOCK = 80  # the speaker side is scanned in 5 ms blocks
+
+NUMBER_QUESTIONS = ("Pick a number from one to ten.", "How tense are you, one to ten?",
+                    "And how calm, one to ten?")
+YES_NO_QUESTIONS = ("Shall we go on?", "Are you ready?", "Is this helping?")
+# espeak-ng voices pocketsphinx's grammar search recognises reliably (checked offline)
+NUMBER_ANSWERS = (("three", "en-us+f2", 3), ("seven", "en-us+f2", 7), ("nine", "en-us+f2", 9),
+                  ("two", "en-us+f2", 2), ("five", "en-us+f2", 5), ("four", "en-us+f2", 4))
+YES_NO_ANSWERS = (("yes", "en-us+f2", True), ("no", "en-us+m1", False),
+                  ("yes", "en-us+m1", True), ("no", "en-us+f2", False))
+
+
+def regroup_cmd(flow: str) -> list[str]:
+    return [sys.executable, "-m", "assistant", "run", flow, "--engine", "pocketsphinx",
+            "--input", "pulse", "--output", "pulse"]
+
+
+# ---------------------------------------------------------------- the microphone
+
+
+@dataclass
+class FedTurn:
+    """One answer the feeder spoke into the microphone."""
+
+    listen_index: int
+    """Which `listen` event of the transcript (0-based) it answers."""
+    step: str
+    started: float
+    """Monotonic time the turn's first block was written."""
+    last_voiced: float | None = None
+    """Monotonic time the write of the turn's last block with RMS >= LEVEL returned."""
+
+
+class Feeder(threading.Thread):
+    """MicFeeder with an answer per step and the write time of each turn's last voiced block.
+
+    Like tests/support/pulse.MicFeeder it writes 20 ms of audio every 20 ms and
+    watches the newest transcript; each new `listen` event gets the answer
+    for its step (so a re-ask is answered again, not with the next step's answer).
+    """
+
+    def __init__(self, fifo: str, transcripts: Path | None, answers: dict[str, Turn]) -> None:
+        super().__init__(daemon=True)
+        self.fifo = fifo
+        self.transcripts = transcripts
+        self.audio: dict[str, np.ndarray] = {}
+        self.last_block: dict[str, int] = {}
+        self.delay = {step: turn.delay for step, turn in answers.items()}
+        for step, turn in answers.items():
+            pcm = np.frombuffer(render(turn).data, "<i2")
+            voiced = np.flatnonzero(rms_blocks(np.pad(pcm, (0, -len(pcm) % BLOCK)), BLOCK)
+                                    >= LEVEL)
+            self.audio[step] = pcm
+            self.last_block[step] = int(voiced[-1]) if voiced.size else -1
+        self.turns: list[FedTurn] = []
+        self.stop_event = threading.Event()
+        self._listens_seen = 0
+        self._queue: deque[tuple[int, str]] = deque()
+
+    def _poll_transcript(self) -> None:
+        if self.transcripts is None:
+            return
+        files = sorted(self.transcripts.glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
+        if not files:
+            return
+        steps = []
+        for line in files[-1].read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if event.get("type") == "listen":
+                steps.append(str(event.get("step")))
+        for index in range(self._listens_seen, len(steps)):
+            self._queue.append((index, steps[index]))
+        self._listens_seen = len(steps)
+
+    def run(self) -> None:
+        pending: np.ndarray | None = None
+        turn: FedTurn | None = None
+        start_at = 0.0
+        pos = 0
+        with open(self.fifo, "wb", buffering=0) as pipe:
+            t0 = time.monotonic()
+            n = 0
+            while not self.stop_event.is_set():
+                if n % 5 == 0:
+                    self._poll_transcript()
+                if pending is None and self._queue:
+                    index, step = self._queue.popleft()
+                    if step in self.audio:
+                        pending, pos = self.audio[step], 0
+                        start_at = time.monotonic() + self.delay[step]
+                        turn = FedTurn(index, step, 0.0)
+                block = np.zeros(BLOCK, np.int16)
+                voiced_end = False
+                if pending is not None and turn is not None and time.monotonic() >= start_at:
+                    if pos == 0:
+                        turn.started = time.monotonic()
+                        self.turns.append(turn)
+                    piece = pending[pos:pos + BLOCK]
+                    block[:len(piece)] = piece
+                    voiced_end = pos // BLOCK == self.last_block[turn.step]
+                    pos += BLOCK
+                    if pos >= len(pending):
+                        pending = None
+                pipe.write(block.astype("<i2").tobytes())
+                if voiced_end and turn is not None:
+                    turn.last_voiced = time.monotonic()
+                n += 1
+                delay = t0 + n * BLOCK / PIPELINE_RATE - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.join(timeout=5)
+
+
+# ---------------------------------------------------------------- the speaker
+
+
+class SinkClock:
+    """Records the null sink's monitor with parec and maps byte offsets to monotonic time.
+
+    parec starts with --latency-msec=20. Each read from its pipe is stamped;
+    sample 0's time is the earliest consistent with every stamp
+    (min over reads of arrival - samples so far / rate), so a sample's time is
+    that plus its offset / rate. The monitor runs continuously (the null sink
+    renders silence when idle) on the same monotonic clock, so there is no drift;
+    `check()` reports how far later reads lag that line, as evidence.
+    """
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.started = time.monotonic()
+        self._proc = subprocess.Popen(
+            ["parec", "-d", "spk.monitor", "--raw", "--format=s16le", f"--rate={PIPELINE_RATE}",
+             "--channels=1", "--latency-msec=20"], env=env, stdout=subprocess.PIPE)
+        self._data = bytearray()
+        self._stamps: list[tuple[float, int]] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        while True:
+            chunk = os.read(fd, 8192)
+            now = time.monotonic()
+            if not chunk:
+                return
+            with self._lock:
+                self._data += chunk
+                self._stamps.append((now, len(self._data) // 2))
+
+    def _snapshot(self) -> tuple[np.ndarray, float | None]:
+        with self._lock:
+            data = bytes(self._data[:len(self._data) // 2 * 2])
+            stamps = np.asarray(self._stamps, dtype=np.float64)
+        if not len(stamps):
+            return np.zeros(0, np.int16), None
+        anchor = float((stamps[:, 0] - stamps[:, 1] / PIPELINE_RATE).min())
+        return np.frombuffer(data, "<i2"), anchor
+
+    def first_audible_after(self, t: float) -> float | None:
+        """Monotonic time of the first 5 ms block at or after `t` with RMS >= LEVEL."""
+        samples, anchor = self._snapshot()
+        if anchor is None:
+            return None
+        start = max(0, round((t - anchor) * PIPELINE_RATE))
+        hits = np.flatnonzero(rms_blocks(samples[start:], SINK_BLOCK) >= LEVEL)
+        if not hits.size:
+            return None
+        return anchor + (start + int(hits[0]) * SINK_BLOCK) / PIPELINE_RATE
+
+    def check(self) -> dict[str, Any]:
+        """How the stamps sit against the mapping: startup delay, delivery lag, drift."""
+        with self._lock:
+            stamps = np.asarray(self._stamps, dtype=np.float64)
+        if not len(stamps):
+            return {}
+        lines = stamps[:, 0] - stamps[:, 1] / PIPELINE_RATE
+        anchor = float(lines.min())
+        lag = (lines - anchor) * 1000
+        n = max(1, len(lag) // 10)
+        return {"parec_start_to_first_sample_ms": round((anchor - self.started) * 1000, 1),
+                "delivery_lag_p50_ms": round(float(np.median(lag)), 1),
+                "drift_ms": round(float(lag[-n:].min() - lag[:n].min()), 1),
+                "recorded_s": round(float(stamps[-1, 1]) / PIPELINE_RATE, 1)}
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait(timeout=10)
+        self._thread.join(timeout=5)
+
+
+# ---------------------------------------------------------------- running regroup
+
+
+def wait_child(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, float | None]:
+    """Wait for the child with wait4; return its exit code and its own peak RSS in MB."""
+    deadline = time.monotonic() + timeout
+    interrupted = False
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return proc.returncode, round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is in KiB
+        now = time.monotonic()
+        if now > deadline and not interrupted:
+            proc.send_signal(signal.SIGINT)
+            interrupted, deadline = True, now + 5
+        elif now > deadline:
+            proc.kill()
+        time.sleep(0.05)
+
+
+def read_events(path: Path) -> list[dict[str, Any]]:
+    events = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return events
+
+
+def session_to_monotonic(events: list[dict[str, Any]]) -> float | None:
+    """The offset that turns the child's session time into this process's monotonic time.
+
+    Every event carries session time `at` and wall time `time` (UTC, ms); the
+    median of wall - at is the session origin in wall time, and wall - monotonic
+    here converts it. Good to about 1-2 ms.
+    """
+    origins = []
+    for e in events:
+        try:
+            origins.append(datetime.fromisoformat(e["time"]).timestamp() - float(e["at"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    if not origins:
+        return None
+    wall_minus_mono = float(np.median([time.time() - time.monotonic() for _ in range(5)]))
+    return float(np.median(origins)) - wall_minus_mono
+
+
+def bench_flow(turns: int) -> tuple[dict[str, Any], dict[str, Turn], dict[str, Any]]:
+    """A flow of `turns` short questions, the answer to each, and the values to expect."""
+    steps: list[dict[str, Any]] = []
+    answers: dict[str, Turn] = {}
+    expected: dict[str, Any] = {}
+    for i in range(turns):
+        sid = f"q{i + 1:02d}"
+        if i % 2 == 0:
+            text, voice, value = NUMBER_ANSWERS[(i // 2) % len(NUMBER_ANSWERS)]
+            steps.append({"id": sid, "ask": NUMBER_QUESTIONS[(i // 2) % 3], "answer": "number",
+                          "range": [1, 10], "store": sid})
+        else:
+            text, voice, value = YES_NO_ANSWERS[(i // 2) % len(YES_NO_ANSWERS)]
+            steps.append({"id": sid, "ask": YES_NO_QUESTIONS[(i // 2) % 3], "answer": "yes_no",
+                          "store": sid})
+        answers[sid] = Turn(text=text, voice=voice)
+        expected[sid] = value
+    steps.append({"id": "done", "say": "That's all. Thank you."})
+    flow = {"name": "bench-reply", "title": "Bench reply gap",
+            "description": "Short questions for scripts/bench.", "duration": 60, "steps": steps}
+    return flow, answers, expected
+
+
+def reply_gap(env: dict[str, str], tmp: Path, sink: SinkClock, turns: int) -> dict[str, Any]:
+    """Answer `turns` questions through PulseAudio and time each reply."""
+    home = tmp / "reply-home"
+    transcripts = home / "transcripts"
+    transcripts.mkdir(parents=True)
+    flow, answers, expected = bench_flow(turns)
+    flow_path = tmp / "bench-reply.yaml"
+    flow_path.write_text(yaml.safe_dump(flow, sort_keys=False), encoding="utf-8")
+    log(f"reply gap: rendering {turns} answers, running a {turns}-question flow")
+    feeder = Feeder(env["REGROUP_TEST_FIFO"], transcripts, answers)
+    feeder.start()
+    out = (tmp / "reply.out").open("wb")
+    try:
+        proc = subprocess.Popen(regroup_cmd(str(flow_path)), env={**env, "REGROUP_HOME": str(home)},
+                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+        code, rss = wait_child(proc, timeout=60 + 12 * turns)
+    finally:
+        feeder.stop()
+        out.close()
+    time.sleep(0.3)  # let the last reply's samples reach the recorder
+    files = sorted(transcripts.glob("*.jsonl"))
+    if code != 0 or not files:
+        tail = (tmp / "reply.out").read_text(errors="replace")[-1500:]
+        raise RuntimeError(f"regroup run exited with {code}: {tail}")
+    events = read_events(files[-1])
+    result = _gaps(events, feeder.turns, sink, expected)
+    result["peak_rss_mb"] = rss
+    result["exit_code"] = code
+    return result
+
+
+def _gaps(events: list[dict[str, Any]], fed: list[FedTurn], sink: SinkClock,
+          expected: dict[str, Any]) -> dict[str, Any]:
+    offset = session_to_monotonic(events)
+    listens = [i for i, e in enumerate(events) if e.get("type") == "listen"]
+    gaps: list[float] = []
+    excl: list[float] = []
+    processing: list[float] = []
+    parts: dict[str, list[float]] = {k: [] for k in (
+        "mic_path_ms", "endpoint_silence_ms", "endpoint_to_heard_ms", "heard_to_play_start_ms",
+        "play_start_to_audible_ms")}
+    silence_cfg: list[float] = []
+    per_turn = []
+    for n, turn in enumerate(fed):
+        if turn.listen_index >= len(listens) or turn.last_voiced is None:
+            continue
+        lo = listens[turn.listen_index]
+        hi = listens[turn.listen_index + 1] if turn.listen_index + 1 < len(listens) else len(events)
+        heard = next((e for e in events[lo:hi] if e.get("type") == "heard"), None)
+        played = next((e for e in events[lo:] if e.get("type") == "played"), None)
+        if heard is None or played is None:
+            per_turn.append({"step": turn.step, "heard": None})
+            continue
+        audible = sink.first_audible_after(turn.last_voiced)
+        limit = fed[n + 1].started if n + 1 < len(fed) else float("inf")
+        if audible is None or audible >= limit:
+            per_turn.append({"step": turn.step, "heard": heard.get("text"), "gap_ms": None})
+            continue
+        silence = float(events[lo].get("end_silence", 0.5)) * 1000
+        gap = (audible - turn.last_voiced) * 1000
+        gaps.append(gap)
+        excl.append(gap - silence)
+        silence_cfg.append(silence)
+        proc_ms = (float(played["start"]) - float(heard["endpoint"])) * 1000
+        processing.append(proc_ms)
+        row: dict[str, Any] = {"step": turn.step, "heard": heard.get("text"),
+                               "gap_ms": round(gap, 1), "processing_ms": round(proc_ms, 1)}
+        if offset is not None:
+            speech_end = offset + float(heard["speech_end"])
+            part = {"mic_path_ms": speech_end - turn.last_voiced,
+                    "endpoint_silence_ms": float(heard["endpoint"]) - float(heard["speech_end"]),
+                    "endpoint_to_heard_ms": float(heard["at"]) - float(heard["endpoint"]),
+                    "heard_to_play_start_ms": float(played["start"]) - float(heard["at"]),
+                    "play_start_to_audible_ms": audible - (offset + float(played["start"]))}
+            for key, value in part.items():
+                parts[key].append(value * 1000)
+                row[key] = round(value * 1000, 1)
+        per_turn.append(row)
+    answers = {e["name"]: e.get("value") for e in events if e.get("type") == "answer"}
+    result: dict[str, Any] = summary(gaps)
+    result.update({
+        "endpoint_silence_ms": median(silence_cfg),
+        "p50_ms_excluding_endpoint": median(excl),
+        "turns_spoken": len(fed),
+        "answers_correct": sum(answers.get(k) == v for k, v in expected.items()),
+        "questions": len(expected),
+        "re_asks": sum(1 for e in events if e.get("type") == "listen") - len(expected),
+        "processing_ms": {k: v for k, v in summary(processing).items() if k != "mean_ms"},
+        "breakdown_p50_ms": {k: median(v) for k, v in parts.items()},
+        "per_turn": per_turn,
+    })
+    return result
+
+
+def start_to_first_word(env: dict[str, str], tmp: Path, sink: SinkClock,
+                        runs: int) -> dict[str, Any]:
+    """Launch `regroup run quick-reset` and time the first audible sample of its voice."""
+    times: list[float] = []
+    parts: dict[str, list[float]] = {"launch_to_session_clock_ms": [],
+                                     "session_clock_to_play_start_ms": [],
+                                     "play_start_to_audible_ms": []}
+    for run in range(runs):
+        home = tmp / f"start-home-{run}"
+        feeder = Feeder(env["REGROUP_TEST_FIFO"], None, {})  # a live, silent microphone
+        feeder.start()
+        time.sleep(0.3)
+        try:
+            t0 = time.monotonic()
+            proc = subprocess.Popen(regroup_cmd("quick-reset"),
+                                    env={**env, "REGROUP_HOME": str(home)}, cwd=REPO,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            audible = None
+            while time.monotonic() < t0 + 60 and proc.poll() is None:
+                audible = sink.first_audible_after(t0)
+                if audible is not None:
+                    break
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGINT)  # the first sentence is enough
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        finally:
+            feeder.stop()
+        if audible is None:
+            log(f"start run {run + 1}: no audio within 60 s")
+            continue
+        times.append((audible - t0) * 1000)
+        log(f"start run {run + 1}: first audible sample after {times[-1]:.0f} ms")
+        files = sorted((home / "transcripts").glob("*.jsonl"))
+        events = read_events(files[-1]) if files else []
+        offset = session_to_monotonic(events)
+        said = next((e for e in events if e.get("type") == "said"), None)
+        if offset is not None and said is not None:
+            parts["launch_to_session_clock_ms"].append((offset - t0) * 1000)
+            parts["session_clock_to_play_start_ms"].append(float(said["at"]) * 1000)
+            parts["play_start_to_audible_ms"].append((audible - offset - float(said["at"])) * 1000)
+    return {"median_ms": median(times), "runs_ms": [round(t, 1) for t in times],
+            "breakdown_median_ms": {k: median(v) for k, v in parts.items()}}
