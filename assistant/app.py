@@ -16,16 +16,18 @@ from typing import Any, TextIO
 from assistant.audio.base import Microphone, Speaker
 from assistant.audio.vad import WebRtcVoiceDetector
 from assistant.audio.wavfile import NullSpeaker, WavMicrophone, WavSpeaker
+from assistant.bargein import BargeInMonitor
 from assistant.clock import AnyClock, ManualClock, MonotonicClock
 from assistant.console import ConsolePrinter
 from assistant.errors import RegroupError
 from assistant.events import EventSink
-from assistant.flow.model import find_flow
+from assistant.flow.loader import find_flow
 from assistant.flow.runner import FlowRunner
 from assistant.listen import AudioListener, EndOfInput
 from assistant.scripted import ScriptedMicrophone, load_script
 from assistant.session import Listener, Session, Timing
 from assistant.settings import Settings
+from assistant.strengths import StrengthList
 from assistant.stt.base import Recognizer
 from assistant.transcript import TranscriptWriter, session_header
 from assistant.tts.voice import Pyttsx3Voice
@@ -48,6 +50,12 @@ class RunOptions:
     """Pace file input in real time."""
     live: bool = True
     """Print the conversation as it happens."""
+    barge_in: bool = True
+    """Listen for "stop" and "pause" while speaking."""
+    preset: dict[str, Any] = field(default_factory=dict)
+    """Answers known before the flow starts (e.g. --pattern for breathe)."""
+    seed: int | None = None
+    """Seed for choosing affirmations (tests fix it)."""
 
 
 @dataclass(frozen=True)
@@ -155,10 +163,17 @@ def run_flow(settings: Settings, options: RunOptions, out: TextIO | None = None)
             sinks.append(ConsolePrinter(out))
         timing = Timing(settings.command_silence, settings.open_silence, settings.answer_timeout,
                         settings.open_timeout, settings.echo_guard)
+        monitor = None
+        if engine != "typed" and options.barge_in:
+            from assistant.stt.pocketsphinx_engine import PocketSphinxSpotter
+
+            monitor = BargeInMonitor(PocketSphinxSpotter())
         session = Session(listener=listener, voice=voice, speaker=speaker, clock=clock,
-                          sinks=sinks, timing=timing)
+                          sinks=sinks, timing=timing, rate=settings.voice_rate, monitor=monitor)
+        session.answers.update(options.preset)
         session.emit("session", **session_header(flow.name, engine))
-        reason = _drive(FlowRunner(flow, session), session)
+        runner = FlowRunner(flow, session, StrengthList(settings.data_dir), options.seed)
+        reason = _drive(runner, session)
         return RunResult(writer.id, writer.path, dict(session.answers), reason, engine)
     finally:
         for thing in reversed(closers):
@@ -169,6 +184,9 @@ def _drive(runner: FlowRunner, session: Session) -> str:
     """Run the machine; every way out leaves a closing event in the transcript."""
     try:
         runner.run()
+        if runner.reason != "finished":
+            session.emit("end", reason=runner.reason, answers=session.answers)
+            return runner.reason
     except KeyboardInterrupt:
         session.emit("cancelled", reason="interrupted (Ctrl-C)", step=runner.state)
         return "cancelled"

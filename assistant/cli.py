@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("flow", help="flow name (see 'regroup flows list') or a flow file")
     run.add_argument("--user-script", type=Path, metavar="FILE",
                      help="a scripted user answers instead of the microphone (see README)")
+    _flow_flags(run)
     _audio_flags(run)
     _engine_flags(run)
 
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--play", action="store_true", help="play the assistant's voice aloud")
     demo.add_argument("--output", dest="output_device", metavar="DEVICE",
                       help="speaker for --play")
+    _flow_flags(demo)
     _engine_flags(demo)
 
     sub.add_parser("devices", help="list audio devices", description="List microphones and "
@@ -87,7 +89,25 @@ def build_parser() -> argparse.ArgumentParser:
                            "flows (your own live in <data folder>/flows).")
     fsub = flows.add_subparsers(dest="action", metavar="ACTION")
     fsub.add_parser("list", help="every flow with its description")
+    fshow = fsub.add_parser("show", help="a flow's steps in words")
+    fshow.add_argument("flow", help="flow name or file")
+    fval = fsub.add_parser("validate", help="check flow files (default: every flow)")
+    fval.add_argument("paths", nargs="*", type=Path, help="flow files to check")
+    fgraph = fsub.add_parser("graph", help="draw a flow's states as a picture (SVG or PNG)")
+    fgraph.add_argument("flow", help="flow name or file")
+    fgraph.add_argument("-o", "--output", dest="picture", type=Path,
+                        help="picture file (default FLOW.svg in the current folder)")
     return parser
+
+
+def _flow_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pattern", help="breathing pattern for 'breathe': box, 4-7-8, cyclic-sigh, "
+                   "resonant, or seconds like 4-2-6-2 (in-hold-out-hold)")
+    p.add_argument("--cycles", type=int, help="breathing cycles for 'breathe'")
+    p.add_argument("--set", dest="preset", action="append", default=[], metavar="NAME=VALUE",
+                   help="answer a question of the flow in advance (repeatable)")
+    p.add_argument("--no-barge-in", dest="barge_in", action="store_false",
+                   help="do not listen for stop and pause while speaking")
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from assistant.app import RunOptions, run_flow
-from assistant.errors import UsageError
+from assistant.errors import FlowError, UsageError
+from assistant.flow.patterns import parse_pattern
 from assistant.settings import Settings
 
 DEMO_SCRIPTS = Path(__file__).resolve().parent.parent / "flows" / "demo"
@@ -18,9 +20,30 @@ def _finish(result_reason: str, transcript: Path) -> int:
     return 130 if result_reason == "cancelled" else 0
 
 
+def _preset(args: argparse.Namespace) -> dict[str, Any]:
+    """Answers given on the command line: --set NAME=VALUE, --pattern, --cycles."""
+    preset: dict[str, Any] = {}
+    for item in args.preset:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--set {item}: write it as NAME=VALUE, e.g. --set pattern=box")
+        preset[name] = int(value) if value.isdigit() else value
+    if args.pattern:
+        try:
+            preset["pattern"] = parse_pattern(args.pattern).name
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    if args.cycles is not None:
+        if not 1 <= args.cycles <= 200:
+            raise UsageError("--cycles must be between 1 and 200")
+        preset["cycles"] = args.cycles
+    return preset
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     options = RunOptions(flow=args.flow, audio_in=args.audio_in, audio_out=args.audio_out,
-                         user_script=args.user_script, realtime=args.realtime)
+                         user_script=args.user_script, realtime=args.realtime,
+                         barge_in=args.barge_in, preset=_preset(args))
     result = run_flow(settings, options)
     return _finish(result.reason, result.transcript)
 
@@ -33,7 +56,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(f"demo: flow '{args.flow}' with the scripted user {script.name} "
           "(spoken by espeak-ng, heard by the real recognizer)")
     options = RunOptions(flow=args.flow, user_script=script, audio_out=args.audio_out,
-                         silent=not args.play)
+                         silent=not args.play, barge_in=args.barge_in, preset=_preset(args))
     result = run_flow(settings, options)
     return _finish(result.reason, result.transcript)
 
@@ -101,10 +124,35 @@ def cmd_transcripts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_flows(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.flow.model import flow_dirs, load_flow
+    from assistant.flow.loader import find_flow, flow_files, load_flow
 
-    for folder in flow_dirs(settings.data_dir):
-        for path in sorted(folder.glob("*.yaml")) if folder.exists() else []:
+    if args.action == "validate":
+        paths = args.paths or flow_files(settings.data_dir)
+        problems = 0
+        for path in paths:
+            try:
+                flow = load_flow(path)
+                print(f"ok    {path} ({flow.name}: {len(flow.steps)} steps)")
+            except FlowError as exc:
+                problems += 1
+                print(f"FAIL  {exc}")
+        print(f"{len(paths) - problems} of {len(paths)} flows are valid")
+        return 5 if problems else 0
+    if args.action == "show":
+        from assistant.flow.describe import describe_flow
+
+        print(describe_flow(find_flow(args.flow, settings.data_dir)))
+        return 0
+    if args.action == "graph":
+        from assistant.flow.graph import draw
+
+        flow = find_flow(args.flow, settings.data_dir)
+        print(f"picture written: {draw(flow, args.picture or Path(f'{flow.name}.svg'))}")
+        return 0
+    for path in flow_files(settings.data_dir):
+        try:
             flow = load_flow(path)
             print(f"{flow.name:20s} {flow.title}: {flow.description}")
+        except FlowError as exc:
+            print(f"{path.stem:20s} (broken: {exc})")
     return 0

@@ -38,7 +38,6 @@ class ListenRequest:
     start_frames: int = 3
     """Voiced frames out of the last five needed to decide speech has begun."""
 
-
 @dataclass(frozen=True)
 class Heard:
     """An answer the recognizer understood (text may be empty only for typed input)."""
@@ -51,13 +50,8 @@ class Heard:
     endpoint_at: float
     """Session time the end of the answer was decided."""
 
-
 class EndOfInput(Exception):
     """The audio source (file or script) has nothing more to say."""
-
-
-Listener = Callable[[ListenRequest, float], "Heard | None"]
-
 
 class AudioListener:
     """Microphone → frames → VAD endpointing → recognizer."""
@@ -72,15 +66,18 @@ class AudioListener:
         self._chunks: Iterator[AudioChunk] = iter(microphone.chunks())
         self._framer = Framer()
 
-    def _frames(self, since: float) -> Iterator[AudioChunk]:
+    def frames(self, since: float) -> Iterator[AudioChunk]:
+        """20 ms frames from session time `since` on; in audio time each one moves the clock."""
         self._framer.reset()
         for chunk in self._chunks:
             if chunk.end <= since:
-                continue  # heard while the assistant was speaking
+                continue  # heard before `since`: while the assistant was still speaking
             if chunk.timestamp < since:  # frames start exactly at `since`
                 skip = round((since - chunk.timestamp) * chunk.rate) * 2 * chunk.channels
                 chunk = AudioChunk(chunk.rate, chunk.channels, chunk.data[skip:], since)
-            yield from self._framer.push(chunk)
+            for frame in self._framer.push(chunk):
+                self.clock.advance_to(frame.end)  # audio time: hearing a frame takes its length
+                yield frame
 
     def listen(self, request: ListenRequest, since: float) -> Heard | None:
         """Wait for one answer; None when nobody spoke before the timeout."""
@@ -89,8 +86,7 @@ class AudioListener:
         deadline = since + request.timeout
         in_speech = False
         start = last_voiced = silence = 0.0
-        for frame in self._frames(since):
-            self.clock.advance_to(frame.end)  # audio time: hearing a frame takes its length
+        for frame in self.frames(since):
             voiced = self.vad.is_speech(frame)
             if not in_speech:
                 preroll.append(frame)

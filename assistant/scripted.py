@@ -2,7 +2,7 @@
 
 Script format (YAML, stable — see README "Scripted users")::
 
-    voice: en-us+m3        # espeak-ng voice for spoken turns (default en-us+m3)
+    voice: en-us+m3        # espeak-ng voice for spoken turns, or piper (default en-us+m3)
     speed: 150             # words per minute (default 150)
     turns:
       - seven              # a plain string: text spoken with the default voice
@@ -71,6 +71,8 @@ def load_script(path: Path) -> list[Turn]:
 
 
 def _turn(path: Path, n: int, item: Any, voice: str, speed: int) -> Turn:
+    if isinstance(item, bool):  # YAML reads a bare yes / no as a boolean
+        return Turn(text="yes" if item else "no", voice=voice, speed=speed)
     if isinstance(item, (str, int, float)):
         return Turn(text=str(item), voice=voice, speed=speed)
     if not isinstance(item, dict) or not {"say", "wav", "silence"} & set(item):
@@ -81,12 +83,18 @@ def _turn(path: Path, n: int, item: Any, voice: str, speed: int) -> Turn:
         return Turn(wav=wav if wav.is_absolute() else path.parent / wav, delay=delay)
     if "silence" in item:
         return Turn(silence=float(item["silence"]), delay=delay)
-    return Turn(text=str(item["say"]), voice=str(item.get("voice", voice)),
+    said = item["say"]
+    text = ("yes" if said else "no") if isinstance(said, bool) else str(said)
+    return Turn(text=text, voice=str(item.get("voice", voice)),
                 speed=int(item.get("speed", speed)), delay=delay)
 
 
 def speak(text: str, voice: str = DEFAULT_VOICE, speed: int = 150) -> AudioChunk:
-    """Text spoken by espeak-ng, as pipeline audio (the scripted user's voice)."""
+    """Text spoken by espeak-ng (or by Piper for voice 'piper'), as pipeline audio."""
+    if voice == "piper":
+        from assistant.tts.piper_voice import PiperNaturalVoice
+
+        return to_pipeline(PiperNaturalVoice(steady=True).render(text, speed))
     exe = shutil.which("espeak-ng")
     if exe is None:
         raise EngineError("espeak-ng is not installed; run 'sudo apt-get install espeak-ng'")

@@ -16,7 +16,7 @@ class FakeVoice:
     def __init__(self) -> None:
         self.said: list[str] = []
 
-    def render(self, text: str) -> AudioChunk:
+    def render(self, text: str, rate: int = 160) -> AudioChunk:
         self.said.append(text)
         return AudioChunk.silence(0.05 * len(text), rate=22_050)
 

@@ -55,12 +55,12 @@ def test_demo_needs_no_sound_card(tmp_path: Path, private_home: Path) -> None:
     [events] = transcripts(private_home)
     assert events[0]["type"] == "session" and events[0]["schema"] == 1
     answers = {e["name"]: e["value"] for e in events if e["type"] == "answer"}
-    assert answers == {"stress_before": 7, "ready": True}
+    assert answers == {"stress_before": 7, "stress_after": 4, "ready": True}
     assert os.stat(private_home / "transcripts").st_mode & 0o777 == 0o700
     listed = regroup("transcripts", "list")
     assert "quick-reset" in listed.stdout
     shown = regroup("transcripts", "show", "last")
-    assert "Regroup: On a scale from one to ten" in shown.stdout
+    assert "Regroup: From one to ten, how tense do you feel right now?" in shown.stdout
     assert "You: seven" in shown.stdout
 
 
@@ -153,3 +153,16 @@ def test_doctor_names_the_engine(tmp_path: Path) -> None:
     assert "engine in use: pocketsphinx" in done.stdout
     assert "regroup models download" in done.stdout
     assert done.returncode == 0, done.stdout
+
+
+def test_typed_answers(tmp_path: Path, private_home: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "run", "quick-reset", "--engine", "typed",
+         "--audio-out", str(tmp_path / "o.wav")],
+        cwd=REPO, input="\n7\n4\nyes\n", capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "type your answer (one / two" in done.stdout
+    [events] = transcripts(private_home)
+    answers = {e["name"]: e["value"] for e in events if e["type"] == "answer"}
+    assert answers == {"stress_before": 7, "stress_after": 4, "ready": True}
+    assert [e["type"] for e in events].count("no_answer") == 1

@@ -59,9 +59,9 @@ def test_wav_speaker_keeps_the_pauses(tmp_path: Path) -> None:
     out = tmp_path / "out.wav"
     speaker = WavSpeaker(out, clock, rate=16_000)
     beep = AudioChunk.from_samples(np.full(1600, 1000, np.int16), 16_000)
-    assert speaker.play(beep) == pytest.approx(0.1)
+    assert speaker.start(beep).wait() == pytest.approx(0.1)
     clock.advance(0.9)  # a second of pause in the session
-    speaker.play(beep)
+    speaker.start(beep).wait()
     speaker.close()
     audio = read_wav(out).samples()[:, 0]
     assert len(audio) == pytest.approx(1.1 * 16_000, abs=2)
@@ -69,3 +69,18 @@ def test_wav_speaker_keeps_the_pauses(tmp_path: Path) -> None:
     assert audio[16_000:].min() == 1000
     write_wav(tmp_path / "copy.wav", read_wav(out))
     assert read_wav(tmp_path / "copy.wav").data == read_wav(out).data
+
+
+def test_a_cut_sentence_is_cut_in_the_file(tmp_path: Path) -> None:
+    clock = ManualClock()
+    out = tmp_path / "out.wav"
+    speaker = WavSpeaker(out, clock, rate=16_000)
+    long = AudioChunk.from_samples(np.full(16_000, 1000, np.int16), 16_000)
+    playback = speaker.start(long)
+    clock.advance(0.25)  # a barge-in a quarter of a second into the sentence
+    assert not playback.done()
+    assert playback.stop() == pytest.approx(0.25)
+    assert playback.wait() == pytest.approx(0.25)
+    speaker.close()
+    audio = read_wav(out).samples()[:, 0]
+    assert len(audio) == 4000 and audio.min() == 1000

@@ -20,11 +20,30 @@ class Microphone(Protocol):
         ...
 
 
-class Speaker(Protocol):
-    """A sink that plays a sentence and returns once it has really been played."""
+class Playback(Protocol):
+    """A sentence being played. Its times are session times."""
 
-    def play(self, audio: AudioChunk) -> float:
-        """Play `audio`; return the session time at which playback finished."""
+    started: float
+    """When the first sample was handed to the device."""
+
+    def done(self) -> bool:
+        """True once the device has played the last sample."""
+        ...
+
+    def stop(self) -> float:
+        """Cut playback now (barge-in); return when it ended."""
+        ...
+
+    def wait(self) -> float:
+        """Block until playback has finished on the device; return when it did."""
+        ...
+
+
+class Speaker(Protocol):
+    """A sink for the assistant's voice."""
+
+    def start(self, audio: AudioChunk) -> Playback:
+        """Begin playing `audio` and return at once."""
         ...
 
     def close(self) -> None:

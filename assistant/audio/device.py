@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -149,35 +151,90 @@ class SoundDeviceMicrophone:
             pass
 
 
+class DevicePlayback:
+    """A sentence on the live speaker; its times are when samples reach the device's output."""
+
+    def __init__(self, pcm: np.ndarray, speaker: SoundDeviceSpeaker) -> None:
+        self.pcm = pcm
+        self.speaker = speaker
+        self.pos = 0
+        self.cut = False
+        self.started = speaker.clock.now() + speaker.latency  # refined by the first callback
+        self.end: float | None = None  # set once the last sample has been handed over
+
+    def done(self) -> bool:
+        return self.end is not None and self.speaker.clock.now() >= self.end
+
+    def stop(self) -> float:
+        with self.speaker.lock:
+            self.cut = True
+            if self.end is None:
+                self.end = self.speaker.clock.now() + self.speaker.latency
+        return self.end
+
+    def wait(self) -> float:
+        while not self.done():
+            self.speaker.check()
+            time.sleep(0.005)
+        assert self.end is not None
+        return self.end
+
+
 class SoundDeviceSpeaker:
-    """The live speaker. `play` returns only when the device has drained the sentence."""
+    """The live speaker: one open stream, fed by a callback, so starts and cuts are immediate."""
 
     def __init__(self, spec: str | None, clock: AnyClock, rate: int = 22_050) -> None:
         sd = _sd()
         self.device = resolve(spec, "output")
         self.clock = clock
+        self.lock = threading.Lock()
+        self._current: DevicePlayback | None = None
+        self._error: str | None = None
         try:
             sd.check_output_settings(self.device.index, channels=1, dtype="int16", samplerate=rate)
         except Exception:
             rate = int(self.device.default_rate)
         self.rate = rate
         try:
-            self._stream = sd.RawOutputStream(samplerate=rate, device=self.device.index,
-                                              channels=1, dtype="int16", latency="low")
+            self._stream = sd.OutputStream(samplerate=rate, device=self.device.index,
+                                           channels=1, dtype="int16", latency="low",
+                                           callback=self._callback)
+            self._stream.start()
         except Exception as exc:
             raise DeviceError(f"cannot open output '{self.device.name}': {exc}; "
                               "see 'regroup devices'") from None
+        self.latency = float(self._stream.latency)
 
-    def play(self, audio: AudioChunk) -> float:
+    def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        now = self.clock.now()
+        dac = time_info.outputBufferDacTime - time_info.currentTime
+        reaches = now + (dac if 0 <= dac < 1 else self.latency)  # when this block is heard
+        with self.lock:
+            pb, n = self._current, 0
+            if pb is not None and not pb.cut and pb.pos < len(pb.pcm):
+                piece = pb.pcm[pb.pos : pb.pos + frames]
+                n = len(piece)
+                outdata[:n, 0] = piece
+                if pb.pos == 0:
+                    pb.started = reaches
+                pb.pos += n
+                if pb.pos >= len(pb.pcm):
+                    pb.end = reaches + n / self.rate
+            outdata[n:] = 0
+
+    def check(self) -> None:
+        """Raise if the device has failed (e.g. it was unplugged)."""
+        if not self._stream.active and not self._stream.stopped:
+            raise DeviceError(f"output '{self.device.name}' stopped; check it in 'regroup devices'")
+
+    def start(self, audio: AudioChunk) -> DevicePlayback:
         pcm = resample(mono(audio.samples()), audio.rate, self.rate)
-        try:
-            self._stream.start()
-            self._stream.write(np.ascontiguousarray(pcm, dtype="<i2").tobytes())
-            self._stream.stop()  # blocks until the last buffer has been played
-        except Exception as exc:
-            raise DeviceError(f"playback on '{self.device.name}' failed: {exc}") from None
-        return self.clock.now()
+        playback = DevicePlayback(np.ascontiguousarray(pcm, dtype=np.int16), self)
+        with self.lock:
+            self._current = playback
+        return playback
 
     def close(self) -> None:
         with contextlib.suppress(Exception):  # see SoundDeviceMicrophone.close
+            self._stream.stop()
             self._stream.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -83,10 +83,45 @@ class WavMicrophone:
         pass
 
 
+class VirtualPlayback:
+    """Playback on the session clock: it lasts exactly as long as the audio."""
+
+    def __init__(self, audio: AudioChunk, clock: AnyClock,
+                 on_end: Callable[[AudioChunk, float], None] | None = None) -> None:
+        self.audio = audio
+        self.clock = clock
+        self.started = clock.now()
+        self.end = self.started + audio.seconds
+        self._on_end = on_end
+        self._finished = False
+
+    def done(self) -> bool:
+        return self.clock.now() >= self.end
+
+    def _finish(self, end: float) -> float:
+        if not self._finished:
+            self._finished = True
+            self.end = end
+            if self._on_end is not None:
+                played = max(0, round((end - self.started) * self.audio.rate))
+                data = self.audio.data[: played * 2 * self.audio.channels]
+                self._on_end(AudioChunk(self.audio.rate, self.audio.channels, data,
+                                        self.started), end)
+        return self.end
+
+    def stop(self) -> float:
+        return self._finish(min(self.end, self.clock.now()))
+
+    def wait(self) -> float:
+        self.clock.wait_until(self.end)
+        return self._finish(self.end)
+
+
 class WavSpeaker:
     """Writes what the assistant says to a WAV file, with the pauses between sentences.
 
-    The file is a faithful timeline: gaps on the session clock become silence.
+    The file is a faithful timeline: gaps on the session clock become silence,
+    and a sentence cut short by a barge-in is cut short in the file too.
     """
 
     def __init__(self, path: str | Path, clock: AnyClock, rate: int = 22_050) -> None:
@@ -108,13 +143,14 @@ class WavSpeaker:
             self._wav.writeframes(bytes(2 * gap))
             self._written += gap / self.rate
 
-    def play(self, audio: AudioChunk) -> float:
-        self._pad_to(self.clock.now())
-        pcm = resample(mono(audio.samples()), audio.rate, self.rate)
+    def _write(self, played: AudioChunk, end: float) -> None:
+        self._pad_to(played.timestamp)
+        pcm = resample(mono(played.samples()), played.rate, self.rate)
         self._wav.writeframes(pcm.astype("<i2").tobytes())
         self._written += len(pcm) / self.rate
-        self.clock.advance_to(self.clock.now() + audio.seconds)
-        return self.clock.now()
+
+    def start(self, audio: AudioChunk) -> VirtualPlayback:
+        return VirtualPlayback(audio, self.clock, self._write)
 
     def close(self) -> None:
         self._pad_to(self.clock.now())
@@ -126,12 +162,13 @@ class NullSpeaker:
 
     def __init__(self, clock: AnyClock) -> None:
         self.clock = clock
-        self.played: list[AudioChunk] = []
+        self.seconds = 0.0
 
-    def play(self, audio: AudioChunk) -> float:
-        self.played.append(audio)
-        self.clock.advance_to(self.clock.now() + audio.seconds)
-        return self.clock.now()
+    def _count(self, played: AudioChunk, end: float) -> None:
+        self.seconds += played.seconds
+
+    def start(self, audio: AudioChunk) -> VirtualPlayback:
+        return VirtualPlayback(audio, self.clock, self._count)
 
     def close(self) -> None:
         pass

@@ -1,30 +1,61 @@
-"""Understanding answers: the natural ways of saying yes, no or a number."""
+"""Understanding answers: yes or no, a number, one of several choices, or a voice command."""
 
 from __future__ import annotations
 
 from assistant.stt.base import Vocabulary, normalize
 
-YES = ("yes", "yeah", "yep", "sure", "of course", "i am", "i think so", "ready", "okay",
-       "definitely", "absolutely", "yes i am")
-NO = ("no", "nope", "not really", "not yet", "i am not", "no i am not", "not quite")
+YES = ("yes", "yeah", "yep", "sure", "of course", "ready", "okay", "definitely", "i did")
+NO = ("no", "nope", "not really", "not yet", "not quite", "i did not")
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                 "ten")
+# what can be said in every step, and the phrases that say it
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "pause": ("pause",),
+    "resume": ("resume", "continue"),
+    "repeat": ("repeat", "again"),
+    "skip": ("skip", "next"),
+    "back": ("back",),
+    "slower": ("slower",),
+    "faster": ("faster",),
+    "stop": ("stop", "quit"),
+    "help": ("help",),
+}
+BARGE_IN = ("stop", "pause")  # the commands that work while Regroup is speaking
+
+
+def command_phrases(names: tuple[str, ...] = tuple(COMMANDS)) -> tuple[str, ...]:
+    return tuple(p for name in names for p in COMMANDS[name])
+
+
+def parse_command(text: str) -> str | None:
+    """The command, when the whole utterance is one."""
+    said = normalize(text)
+    for name, phrases in COMMANDS.items():
+        if said in phrases:
+            return name
+    return None
 
 
 def yes_no_vocabulary() -> Vocabulary:
-    return Vocabulary(YES + NO)
+    return Vocabulary(YES + NO + command_phrases())
 
 
 def number_vocabulary(low: int, high: int) -> Vocabulary:
-    return Vocabulary(tuple(NUMBER_WORDS[n] for n in range(low, high + 1)))
+    return Vocabulary(tuple(NUMBER_WORDS[n] for n in range(low, high + 1)) + command_phrases())
+
+
+def choice_vocabulary(options: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
+    return Vocabulary(tuple(p for _, phrases in options for p in phrases) + command_phrases())
 
 
 def parse_yes_no(text: str) -> bool | None:
     """True for yes, False for no, None when it is neither."""
     said = normalize(text)
-    if said in NO or any(said.startswith(n + " ") for n in ("no", "nope")):
+    if not said:
+        return None
+    if said in NO or said.split()[0] in ("no", "nope"):
         return False
-    if said in YES or said.split()[:1] in (["yes"], ["yeah"], ["sure"]):
+    if said in YES or said.split()[0] in ("yes", "yeah", "sure", "yep"):
         return True
     return None
 
@@ -38,3 +69,14 @@ def parse_number(text: str, low: int, high: int) -> int | None:
         if value is not None and low <= value <= high:
             return value
     return None
+
+
+def parse_choice(text: str, options: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    """The option whose phrase was said (the longest phrase wins), else None."""
+    said = f" {normalize(text)} "
+    best: tuple[int, str] | None = None
+    for value, phrases in options:
+        for phrase in phrases:
+            if f" {normalize(phrase)} " in said and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), value)
+    return best[1] if best else None

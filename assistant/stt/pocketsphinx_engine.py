@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from assistant.audio.chunk import PIPELINE_RATE, AudioChunk
@@ -114,7 +116,7 @@ class PocketSphinxRecognizer:
             self._live.set_cmn(self._batch.get_cmn(False))
         t0 = self._t0 or 0.0
         words = []
-        for seg in self._decoder.seg():
+        for seg in self._decoder.seg() or ():
             if _FILLERS.match(seg.word):
                 continue
             words.append(Word(text=_ALT.sub("", seg.word),
@@ -124,3 +126,30 @@ class PocketSphinxRecognizer:
         text = " ".join(w.text for w in words)
         return Final(text=text, words=tuple(words), confidence=mean_confidence(tuple(words)),
                      engine=self.name)
+
+
+class PocketSphinxSpotter:
+    """Keyword spotting ("stop", "pause") with the bundled model, frame by frame."""
+
+    def __init__(self, keywords: tuple[str, ...] = ("stop", "pause"),
+                 threshold: float = 1e-20) -> None:
+        self._decoder = _decoder("live")
+        with tempfile.TemporaryDirectory(prefix="regroup-kws-") as tmp:
+            path = Path(tmp) / "keywords.kws"
+            path.write_text("".join(f"{k} /{threshold:g}/\n" for k in keywords))
+            self._decoder.add_kws("commands", str(path))
+        self._decoder.activate_search("commands")
+        self._decoder.start_utt()
+
+    def accept(self, chunk: AudioChunk) -> str | None:
+        self._decoder.process_raw(chunk.data, False, False)
+        hyp = self._decoder.hyp()
+        if hyp is None or not hyp.hypstr.strip():
+            return None
+        word = str(hyp.hypstr.split()[-1])
+        self.reset()
+        return word
+
+    def reset(self) -> None:
+        self._decoder.end_utt()
+        self._decoder.start_utt()

@@ -23,8 +23,8 @@ from assistant.errors import EngineError
 class Voice(Protocol):
     """Turns a sentence into audio."""
 
-    def render(self, text: str) -> AudioChunk:
-        """The spoken sentence, at the voice's own rate."""
+    def render(self, text: str, rate: int) -> AudioChunk:
+        """The spoken sentence at `rate` words per minute, at the voice's own sample rate."""
         ...
 
 
@@ -41,6 +41,7 @@ class Pyttsx3Voice:
                 f"the pyttsx3 voice cannot start ({exc}); run 'sudo apt-get install espeak-ng' "
                 "and 'pip install pyttsx3'") from None
         self._engine.setProperty("rate", rate)
+        self._rate = rate
         if voice:
             self._engine.setProperty("voice", self._voice_id(voice))
         self._dir = tempfile.mkdtemp(prefix="regroup-voice-")
@@ -56,7 +57,10 @@ class Pyttsx3Voice:
         names = ", ".join(sorted(str(v.id).split("/")[-1] for v in voices)[:40])
         raise EngineError(f"no voice called '{wanted}'; some available: {names}")
 
-    def render(self, text: str) -> AudioChunk:
+    def render(self, text: str, rate: int | None = None) -> AudioChunk:
+        if rate is not None and rate != self._rate:
+            self._engine.setProperty("rate", rate)
+            self._rate = rate
         path = Path(self._dir) / "sentence.wav"
         with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to …"
             self._engine.save_to_file(text, str(path))

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections import deque
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -115,7 +116,10 @@ class Feeder(threading.Thread):
         turn: FedTurn | None = None
         start_at = 0.0
         pos = 0
-        with open(self.fifo, "wb", buffering=0) as pipe:
+        # non-blocking: PulseAudio's pipe-source stops reading the FIFO while nothing records
+        # from it; a full FIFO then drops blocks, like a real microphone nobody listens to
+        fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+        try:
             t0 = time.monotonic()
             n = 0
             while not self.stop_event.is_set():
@@ -139,13 +143,16 @@ class Feeder(threading.Thread):
                     pos += BLOCK
                     if pos >= len(pending):
                         pending = None
-                pipe.write(block.astype("<i2").tobytes())
+                with suppress(BlockingIOError):  # 640 bytes < PIPE_BUF: all or nothing
+                    os.write(fd, block.astype("<i2").tobytes())
                 if voiced_end and turn is not None:
                     turn.last_voiced = time.monotonic()
                 n += 1
                 delay = t0 + n * BLOCK / PIPELINE_RATE - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
+        finally:
+            os.close(fd)
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -158,13 +165,18 @@ class Feeder(threading.Thread):
 class SinkClock:
     """Records the null sink's monitor with parec and maps byte offsets to monotonic time.
 
-    parec starts with --latency-msec=20. Each read from its pipe is stamped;
-    sample 0's time is the earliest consistent with every stamp
-    (min over reads of arrival - samples so far / rate), so a sample's time is
-    that plus its offset / rate. The monitor runs continuously (the null sink
-    renders silence when idle) on the same monotonic clock, so there is no drift;
-    `check()` reports how far later reads lag that line, as evidence.
+    The null sink renders its audio in small blocks, each at the moment the
+    block's first sample is due (that is PulseAudio's own play time for it), and
+    posts it straight to the monitor, where parec (--latency-msec=20) delivers it.
+    Each read from parec's pipe is stamped with its arrival, so
+    arrival - samples before the read / rate is where sample 0 sits on this
+    process's monotonic clock. A few reads are split or delayed, and sink
+    rewinds (a stream starting) can shift the line by a few ms over a run, so
+    times use the median of that line over the reads within 2 s. `check()`
+    reports how steady the line was.
     """
+
+    WINDOW = 2.0
 
     def __init__(self, env: dict[str, str]) -> None:
         self.started = time.monotonic()
@@ -172,7 +184,7 @@ class SinkClock:
             ["parec", "-d", "spk.monitor", "--raw", "--format=s16le", f"--rate={PIPELINE_RATE}",
              "--channels=1", "--latency-msec=20"], env=env, stdout=subprocess.PIPE)
         self._data = bytearray()
-        self._stamps: list[tuple[float, int]] = []
+        self._stamps: list[tuple[float, int]] = []  # (arrival, samples before this read)
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -186,43 +198,57 @@ class SinkClock:
             if not chunk:
                 return
             with self._lock:
-                self._data += chunk
                 self._stamps.append((now, len(self._data) // 2))
+                self._data += chunk
 
-    def _snapshot(self) -> tuple[np.ndarray, float | None]:
+    def _snapshot(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Samples, arrival times, and each read's line (arrival - offset / rate)."""
         with self._lock:
             data = bytes(self._data[:len(self._data) // 2 * 2])
-            stamps = np.asarray(self._stamps, dtype=np.float64)
-        if not len(stamps):
-            return np.zeros(0, np.int16), None
-        anchor = float((stamps[:, 0] - stamps[:, 1] / PIPELINE_RATE).min())
-        return np.frombuffer(data, "<i2"), anchor
+            stamps = np.asarray(self._stamps, dtype=np.float64).reshape(-1, 2)
+        lines = stamps[:, 0] - stamps[:, 1] / PIPELINE_RATE
+        return np.frombuffer(data, "<i2"), stamps[:, 0], lines
+
+    def _anchor(self, arrivals: np.ndarray, lines: np.ndarray, t: float) -> float | None:
+        near = np.abs(arrivals - t) <= self.WINDOW
+        use = lines[near] if near.sum() >= 10 else lines
+        return float(np.median(use)) if len(use) else None
 
     def first_audible_after(self, t: float) -> float | None:
-        """Monotonic time of the first 5 ms block at or after `t` with RMS >= LEVEL."""
-        samples, anchor = self._snapshot()
+        """Play time (monotonic) of the first 5 ms block at or after `t` with RMS >= LEVEL."""
+        samples, arrivals, lines = self._snapshot()
+        anchor = self._anchor(arrivals, lines, t)
         if anchor is None:
             return None
         start = max(0, round((t - anchor) * PIPELINE_RATE))
         hits = np.flatnonzero(rms_blocks(samples[start:], SINK_BLOCK) >= LEVEL)
         if not hits.size:
             return None
-        return anchor + (start + int(hits[0]) * SINK_BLOCK) / PIPELINE_RATE
+        offset = start + int(hits[0]) * SINK_BLOCK
+        anchor = self._anchor(arrivals, lines, anchor + offset / PIPELINE_RATE) or anchor
+        return anchor + offset / PIPELINE_RATE
 
     def check(self) -> dict[str, Any]:
-        """How the stamps sit against the mapping: startup delay, delivery lag, drift."""
-        with self._lock:
-            stamps = np.asarray(self._stamps, dtype=np.float64)
-        if not len(stamps):
+        """How steady the byte-offset-to-time line was over the recording."""
+        _, arrivals, lines = self._snapshot()
+        if len(lines) < 10:
             return {}
-        lines = stamps[:, 0] - stamps[:, 1] / PIPELINE_RATE
-        anchor = float(lines.min())
-        lag = (lines - anchor) * 1000
-        n = max(1, len(lag) // 10)
-        return {"parec_start_to_first_sample_ms": round((anchor - self.started) * 1000, 1),
-                "delivery_lag_p50_ms": round(float(np.median(lag)), 1),
-                "drift_ms": round(float(lag[-n:].min() - lag[:n].min()), 1),
-                "recorded_s": round(float(stamps[-1, 1]) / PIPELINE_RATE, 1)}
+        ref = float(np.median(lines))
+        edges = np.arange(arrivals[0], arrivals[-1] + 5.0, 5.0)
+        windows = [np.median(lines[(arrivals >= a) & (arrivals < a + 5.0)]) for a in edges
+                   if ((arrivals >= a) & (arrivals < a + 5.0)).sum() >= 10]
+        spread = (lines - ref) * 1000
+        return {"parec_startup_ms": round((float(lines[0]) - self.started) * 1000, 1),
+                "reads": len(lines),
+                "read_line_iqr_ms": round(float(np.subtract(*np.percentile(spread, [75, 25]))), 2),
+                "line_shift_over_run_ms": round((max(windows) - min(windows)) * 1000, 1)
+                if windows else None,
+                "recorded_s": round(float(len(self._data)) / 2 / PIPELINE_RATE, 1),
+                "method": "each read of parec's output maps sample 0 to arrival - samples "
+                          "before the read / rate; times use the median over reads within "
+                          f"{self.WINDOW:g} s. read_line_iqr_ms: spread of single reads; "
+                          "line_shift_over_run_ms: range of 5 s window medians (sink rewinds "
+                          "when streams start)."}
 
     def stop(self) -> None:
         self._proc.terminate()
@@ -408,32 +434,38 @@ def start_to_first_word(env: dict[str, str], tmp: Path, sink: SinkClock,
     parts: dict[str, list[float]] = {"launch_to_session_clock_ms": [],
                                      "session_clock_to_play_start_ms": [],
                                      "play_start_to_audible_ms": []}
+    failures: list[str] = []
     for run in range(runs):
         home = tmp / f"start-home-{run}"
         feeder = Feeder(env["REGROUP_TEST_FIFO"], None, {})  # a live, silent microphone
         feeder.start()
         time.sleep(0.3)
+        log_path = tmp / f"start-{run}.out"
         try:
-            t0 = time.monotonic()
-            proc = subprocess.Popen(regroup_cmd("quick-reset"),
-                                    env={**env, "REGROUP_HOME": str(home)}, cwd=REPO,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            audible = None
-            while time.monotonic() < t0 + 60 and proc.poll() is None:
-                audible = sink.first_audible_after(t0)
-                if audible is not None:
-                    break
-                time.sleep(0.05)
-            proc.send_signal(signal.SIGINT)  # the first sentence is enough
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            with log_path.open("wb") as out:
+                t0 = time.monotonic()
+                proc = subprocess.Popen(regroup_cmd("quick-reset"),
+                                        env={**env, "REGROUP_HOME": str(home)}, cwd=REPO,
+                                        stdout=out, stderr=subprocess.STDOUT)
+                audible = None
+                while time.monotonic() < t0 + 60:
+                    audible = sink.first_audible_after(t0)
+                    if audible is not None or proc.poll() is not None:
+                        break
+                    time.sleep(0.05)
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGINT)  # the first sentence is enough
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
         finally:
             feeder.stop()
         if audible is None:
-            log(f"start run {run + 1}: no audio within 60 s")
+            tail = log_path.read_text(errors="replace")[-800:]
+            failures.append(f"run {run + 1}: no audio (exit {proc.returncode}): {tail}")
+            log(f"start {failures[-1]}")
             continue
         times.append((audible - t0) * 1000)
         log(f"start run {run + 1}: first audible sample after {times[-1]:.0f} ms")
@@ -445,5 +477,10 @@ def start_to_first_word(env: dict[str, str], tmp: Path, sink: SinkClock,
             parts["launch_to_session_clock_ms"].append((offset - t0) * 1000)
             parts["session_clock_to_play_start_ms"].append(float(said["at"]) * 1000)
             parts["play_start_to_audible_ms"].append((audible - offset - float(said["at"])) * 1000)
-    return {"median_ms": median(times), "runs_ms": [round(t, 1) for t in times],
-            "breakdown_median_ms": {k: median(v) for k, v in parts.items()}}
+    if not times:
+        raise RuntimeError("; ".join(failures))
+    result: dict[str, Any] = {"median_ms": median(times), "runs_ms": [round(t, 1) for t in times],
+                              "breakdown_median_ms": {k: median(v) for k, v in parts.items()}}
+    if failures:
+        result["failed_runs"] = failures
+    return result

@@ -162,7 +162,8 @@ def voice_costs(sentences: list[str]) -> dict[str, Any]:
     from assistant.tts.voice import Pyttsx3Voice
 
     defaults = Settings(data_dir=Path("."))
-    voice = Pyttsx3Voice(rate=defaults.voice_rate, voice=defaults.voice)
+    voice = Pyttsx3Voice(rate=getattr(defaults, "voice_rate", 160),
+                         voice=getattr(defaults, "voice", "en-us"))
     render, lead = [], []
     try:
         voice.render("Warm up.")

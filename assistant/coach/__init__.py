@@ -1,0 +1,1 @@
+"""Practice coaching: feedback on rehearsed apologies and conversation openings."""
