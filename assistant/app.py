@@ -19,7 +19,7 @@ from assistant.audio.wavfile import NullSpeaker, WavMicrophone, WavSpeaker
 from assistant.bargein import BargeInMonitor
 from assistant.clock import AnyClock, ManualClock, MonotonicClock
 from assistant.console import ConsolePrinter
-from assistant.errors import RegroupError
+from assistant.errors import ModelError, RegroupError
 from assistant.events import EventSink
 from assistant.flow.loader import find_flow
 from assistant.flow.runner import FlowRunner
@@ -29,7 +29,7 @@ from assistant.session import Listener, Session, Timing
 from assistant.settings import Settings
 from assistant.strengths import StrengthList
 from assistant.stt.base import Recognizer
-from assistant.transcript import TranscriptWriter, session_header
+from assistant.transcript import TranscriptWriter, private_dir, session_header
 from assistant.tts.voice import Pyttsx3Voice
 
 
@@ -79,7 +79,10 @@ def choose_engine(settings: Settings) -> tuple[str, str]:
 
     model = find_model(settings.model, models_dir())
     if settings.engine == "vosk":
-        return "vosk", f"model {settings.model or model or models_dir()}"
+        if model is None:
+            raise ModelError(f"no Vosk model installed in {models_dir()}; run 'regroup models "
+                             "download' (or use --engine pocketsphinx)")
+        return "vosk", f"model {model}"
     if model is not None:
         return "vosk", f"Vosk model installed at {model}"
     return "pocketsphinx", ("no Vosk model installed, using the bundled US-English model "
@@ -93,7 +96,9 @@ def make_recognizer(engine: str, settings: Settings) -> Recognizer:
         from assistant.stt.vosk_engine import VoskRecognizer, find_model
 
         model = find_model(settings.model, models_dir())
-        return VoskRecognizer(model if model is not None else models_dir() / "missing")
+        if model is None:
+            raise ModelError("no Vosk model installed; run 'regroup models download'")
+        return VoskRecognizer(model)
     from assistant.stt.pocketsphinx_engine import PocketSphinxRecognizer
 
     return PocketSphinxRecognizer()
@@ -156,6 +161,7 @@ def run_flow(settings: Settings, options: RunOptions, out: TextIO | None = None)
         closers.append(voice)
         speaker = _speaker(settings, options, clock)
         closers.append(speaker)
+        private_dir(settings.data_dir)
         writer = TranscriptWriter(settings.transcripts_dir, flow.name)
         closers.append(writer)
         sinks.insert(0, writer)
@@ -193,8 +199,9 @@ def _drive(runner: FlowRunner, session: Session) -> str:
     except EndOfInput:
         session.emit("end", reason="the audio input ended", step=runner.state)
         return "input ended"
-    except RegroupError as exc:
-        session.emit("error", message=str(exc), step=runner.state)
+    except Exception as exc:  # the transcript says how it ended, whatever happened
+        message = str(exc) if isinstance(exc, RegroupError) else f"{type(exc).__name__}: {exc}"
+        session.emit("error", message=message, step=runner.state)
         session.emit("end", reason="error")
         raise
     session.emit("end", reason="finished", answers=session.answers)

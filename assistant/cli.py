@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -134,3 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("regroup: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: still one line, and the transcript is already closed
+        print(f"regroup: unexpected {type(exc).__name__}: {exc} (please report this; "
+              "run with REGROUP_DEBUG=1 for details)", file=sys.stderr)
+        if os.environ.get("REGROUP_DEBUG"):
+            raise
+        return 70

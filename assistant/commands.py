@@ -12,7 +12,7 @@ from assistant.errors import FlowError, UsageError
 from assistant.flow.patterns import parse_pattern
 from assistant.settings import Settings
 
-DEMO_SCRIPTS = Path(__file__).resolve().parent.parent / "flows" / "demo"
+DEMO_SCRIPTS = Path(__file__).resolve().parent / "data" / "flows" / "demo"
 
 
 def _finish(result_reason: str, transcript: Path) -> int:

@@ -41,12 +41,25 @@ class ConsolePrinter:
     """An event sink that prints the conversation as it happens."""
 
     def __init__(self, stream: TextIO | None = None, *, show_steps: bool = False) -> None:
-        self.stream = stream or sys.stdout
+        self.stream: TextIO | None = stream or sys.stdout
         self.show_steps = show_steps
+        self._partial_shown = False
 
     def __call__(self, event: Event) -> None:
         if event.kind == "step" and not self.show_steps:
             return
+        if event.kind == "partial":  # on a terminal, show what is being heard as it is heard
+            if self.stream is not None and self.stream.isatty():
+                text = str(event.data.get("text", ""))[-70:]
+                print(f"\r  ... {text}\033[K", end="", file=self.stream, flush=True)
+                self._partial_shown = True
+            return
+        if self._partial_shown and self.stream is not None:
+            print("\r\033[K", end="", file=self.stream)
+            self._partial_shown = False
         line = describe(event.to_json())
-        if line:
-            print(line, file=self.stream, flush=True)
+        if line and self.stream is not None:
+            try:
+                print(line, file=self.stream, flush=True)
+            except (BrokenPipeError, OSError, ValueError):
+                self.stream = None  # e.g. `regroup demo | head`: keep the session going

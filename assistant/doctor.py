@@ -94,12 +94,9 @@ def _devices(settings: Settings) -> list[Check]:
 
 
 def _data_dir(settings: Settings) -> Check:
-    from assistant.transcript import private_dir
-
-    try:
-        path = private_dir(settings.data_dir)
-    except RegroupError as exc:
-        return Check("data folder", False, str(exc), "set REGROUP_HOME to a writable folder")
+    path = settings.data_dir
+    if not path.exists():
+        return Check("data folder", True, f"{path} (created, private, at the first session)")
     mode = stat.S_IMODE(os.stat(path).st_mode)
     writable = os.access(path, os.W_OK)
     return Check("data folder", writable and mode == 0o700, f"{path} (mode {mode:o})",

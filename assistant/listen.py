@@ -84,9 +84,16 @@ class AudioListener:
         preroll: deque[AudioChunk] = deque(maxlen=max(1, round(request.preroll / FRAME_SECONDS)))
         recent: deque[bool] = deque(maxlen=5)
         deadline = since + request.timeout
+        hard_limit = deadline + request.max_seconds  # noise that never becomes words ends too
         in_speech = False
         start = last_voiced = silence = 0.0
         for frame in self.frames(since):
+            if frame.end >= hard_limit:
+                if in_speech:
+                    final = self.recognizer.end()
+                    if final.text:
+                        return Heard(final, start, last_voiced, frame.end)
+                return None
             voiced = self.vad.is_speech(frame)
             if not in_speech:
                 preroll.append(frame)

@@ -66,8 +66,12 @@ def load_script(path: Path) -> list[Turn]:
         raw = {"turns": raw}
     if not isinstance(raw, dict) or not isinstance(raw.get("turns"), list):
         raise ScriptError(f"{path}: a user script needs a 'turns:' list (see README)")
-    voice, speed = str(raw.get("voice", DEFAULT_VOICE)), int(raw.get("speed", 150))
-    return [_turn(path, i, item, voice, speed) for i, item in enumerate(raw["turns"], 1)]
+    voice = str(raw.get("voice", DEFAULT_VOICE))
+    try:
+        speed = int(raw.get("speed", 150))
+        return [_turn(path, i, item, voice, speed) for i, item in enumerate(raw["turns"], 1)]
+    except (TypeError, ValueError) as exc:
+        raise ScriptError(f"{path}: a number in the script is not a number ({exc})") from None
 
 
 def _turn(path: Path, n: int, item: Any, voice: str, speed: int) -> Turn:

@@ -67,6 +67,8 @@ class Session:
         self.timing = timing
         self.rate = rate
         self.monitor = monitor if isinstance(listener, AudioListener) else None
+        if isinstance(listener, AudioListener) and listener.on_partial is None:
+            listener.on_partial = lambda text: self.emit("partial", text=text)
         self.answers: dict[str, Any] = {}
         self.warnings: list[str] = []
         self._quiet_from = 0.0  # microphone audio before this time is the assistant's own voice

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -83,18 +83,21 @@ def _from_file(path: Path) -> dict[str, Any]:
         return {}
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the config ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise UsageError(f"{where}: config is not valid YAML; fix or delete it") from None
     if not isinstance(raw, dict):
         raise UsageError(f"{path}: config must be a mapping of setting: value")
+    raw = {str(k).replace("-", "_"): v for k, v in raw.items()}
     known = {f.name for f in fields(Settings)} - {"data_dir"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise UsageError(f"{path}: unknown setting(s) {', '.join(unknown)}; "
                          f"known: {', '.join(sorted(known))}")
-    return {k.replace("-", "_"): v for k, v in raw.items()}
+    return raw
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -110,7 +113,3 @@ def load_settings(**overrides: Any) -> Settings:
     except TypeError as exc:
         raise UsageError(f"bad setting: {exc}") from None
 
-
-def with_engine(settings: Settings, engine: str) -> Settings:
-    """A copy with another engine."""
-    return replace(settings, engine=engine)

@@ -46,7 +46,9 @@ class TranscriptWriter:
         self.failed: str | None = None
 
     def __call__(self, event: Event) -> None:
-        """Write one event (an `EventSink`)."""
+        """Write one event (an `EventSink`); partial results are not kept, only finals."""
+        if event.kind == "partial":
+            return
         line = json.dumps(event.to_json(), ensure_ascii=False) + "\n"
         try:
             os.write(self._fd, line.encode("utf-8"))

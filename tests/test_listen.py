@@ -118,3 +118,17 @@ def test_input_ending_mid_answer_keeps_what_was_said() -> None:
     assert heard is not None and heard.final.text == "50 loud frames"
     with pytest.raises(EndOfInput):
         listen([(0.5, False)], req(timeout=5.0))
+
+
+class DeafRecognizer(CountingRecognizer):
+    def end(self) -> Final:
+        return Final("")
+
+
+def test_endless_noise_that_never_becomes_words_still_times_out() -> None:
+    # a fan or a television: voiced frames the recognizer cannot turn into words
+    rec = DeafRecognizer()
+    clock = ManualClock()
+    listener = AudioListener(ListMicrophone([(120.0, True)]), rec, EnergyVoiceDetector(), clock)
+    assert listener.listen(req(timeout=3.0, max_seconds=10.0), 0.0) is None
+    assert clock.now() == pytest.approx(13.0, abs=0.03)

@@ -49,11 +49,3 @@ class Speaker(Protocol):
     def close(self) -> None:
         """Flush and release the device or file."""
         ...
-
-
-class ListenAware(Protocol):
-    """A microphone that wants to know when the assistant starts listening (scripted users)."""
-
-    def on_listen(self, step: str, at: float) -> None:
-        """The assistant starts listening for an answer to `step` at session time `at`."""
-        ...

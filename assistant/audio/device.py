@@ -120,19 +120,26 @@ class SoundDeviceMicrophone:
             rate = int(self.device.default_rate)
             self._resampler = StreamResampler(rate, 1)
         self.rate = rate
+        self.overflows = 0
+        self._latency = 0.0
         try:
             self._stream = sd.RawInputStream(
                 samplerate=rate, blocksize=round(block_seconds * rate), device=self.device.index,
                 channels=1, dtype="int16", latency="low", callback=self._callback)
+            self._latency = float(self._stream.latency)
             self._stream.start()
         except Exception as exc:
             raise DeviceError(f"cannot open input '{self.device.name}': {exc}; "
                               "see 'regroup devices'") from None
 
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
-        end = self.clock.now()
-        chunk = AudioChunk(self.rate, 1, bytes(indata), end - frames / self.rate)
-        self._queue.put(chunk)
+        # when the first sample was captured: now, less how long ago the device took it in
+        lag = time_info.currentTime - time_info.inputBufferAdcTime
+        if not 0 <= lag < 1:  # some hosts report no times; fall back to the stream latency
+            lag = frames / self.rate + self._latency
+        if status.input_overflow:
+            self.overflows += 1
+        self._queue.put(AudioChunk(self.rate, 1, bytes(indata), self.clock.now() - lag))
 
     def chunks(self) -> Iterator[AudioChunk]:
         while True:
@@ -173,10 +180,9 @@ class DevicePlayback:
         return self.end
 
     def wait(self) -> float:
-        while not self.done():
+        while self.end is None or not self.done():
             self.speaker.check()
             time.sleep(0.005)
-        assert self.end is not None
         return self.end
 
 

@@ -129,9 +129,10 @@ class WavSpeaker:
         self.clock = clock
         self.rate = rate
         try:
-            self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed in close()
+            self._file = self.path.open("wb")
         except OSError as exc:
             raise AudioFileError(f"{path}: cannot write audio output ({exc.strerror})") from None
+        self._wav = wave.open(self._file, "wb")  # noqa: SIM115
         self._wav.setnchannels(1)
         self._wav.setsampwidth(2)
         self._wav.setframerate(rate)
@@ -155,6 +156,7 @@ class WavSpeaker:
     def close(self) -> None:
         self._pad_to(self.clock.now())
         self._wav.close()
+        self._file.close()
 
 
 class NullSpeaker:

@@ -37,6 +37,8 @@ KEYS = {
     "branch": {"cases", "else"}, "pause": set(), "goto": set(), "end": set(),
 }
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+BUILTIN = Path(__file__).resolve().parents[1] / "data" / "flows"  # the repository's flows/
+FIELD = re.compile(r"\{[a-z_][a-z0-9_]*\}")
 Fail = Callable[[str], FlowError]
 
 
@@ -72,9 +74,12 @@ def load_flow(path: Path) -> Flow:
     if not isinstance(raw["steps"], list) or not raw["steps"]:
         raise FlowError(f"{where}: 'steps' must be a non-empty list")
     steps = tuple(_step(path, i, s) for i, s in enumerate(raw["steps"]))
+    duration = raw.get("duration", 0)
+    if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
+        raise FlowError(f"{where}: 'duration' is a whole number of seconds")
     flow = Flow(name=str(raw["name"]), title=str(raw["title"]),
                 description=str(raw.get("description", "")),
-                use_case=str(raw.get("use_case", "")), duration=int(raw.get("duration", 0)),
+                use_case=str(raw.get("use_case", "")), duration=duration,
                 steps=steps, path=path, timebox=_timebox(where, raw.get("timebox")))
     _check_links(path, flow)
     return flow
@@ -111,7 +116,12 @@ def _text(raw: dict[str, Any], key: str, fail: Fail) -> str:
     value = raw.get(key, "")
     if value is None or isinstance(value, (dict, list)):
         raise fail(f"'{key}' must be a sentence")
-    return str(value)
+    text = str(value)
+    for field in re.findall(r"\{[^}]*\}?|\}", text):
+        if not FIELD.fullmatch(field):
+            raise fail(f"'{field}' in '{key}' is not a stored answer; write {{name}} with the "
+                       "name a step stores")
+    return text
 
 
 def _int(raw: dict[str, Any], key: str, default: int, low: int, high: int, fail: Fail) -> int:
@@ -227,9 +237,10 @@ BUILDERS: dict[str, Callable[[dict[str, Any], dict[str, Any], Fail], Step]] = {
 def _timebox(where: str, raw: Any) -> Timebox | None:
     if raw is None:
         return None
-    if not isinstance(raw, dict) or not isinstance(raw.get("seconds"), (int, float)):
+    if (not isinstance(raw, dict) or not isinstance(raw.get("seconds"), (int, float))
+            or not raw.get("goto")):
         raise FlowError(f"{where}: timebox needs seconds, say and goto")
-    return Timebox(float(raw["seconds"]), str(raw.get("say", "")), str(raw.get("goto", "")))
+    return Timebox(float(raw["seconds"]), str(raw.get("say", "")), str(raw["goto"]))
 
 
 def _check_links(path: Path, flow: Flow) -> None:
@@ -249,7 +260,7 @@ def _check_links(path: Path, flow: Flow) -> None:
 
 def flow_dirs(data_dir: Path) -> list[Path]:
     """Where flows are looked for: the person's own first, then the built-in ones."""
-    return [data_dir / "flows", Path(__file__).resolve().parents[2] / "flows"]
+    return [data_dir / "flows", BUILTIN]
 
 
 def flow_files(data_dir: Path) -> list[Path]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+import re
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from assistant.session import Session, VoiceCommand
 from assistant.strengths import StrengthList, builtin_affirmations
 from assistant.stt.base import DICTATION
 
+FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 CUE_WORDS = {"inhale": "Breathe in", "top-up": "A little more", "hold": "Hold",
              "exhale": "Breathe out"}
 COUNTS = ("", "", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -58,9 +59,9 @@ class Steps:
         self.random = random.Random(seed)
 
     def text(self, template: str) -> str:
-        values: defaultdict[str, str] = defaultdict(lambda: "something")
-        values.update({k: spoken(v) for k, v in self.session.answers.items()})
-        return template.format_map(values)
+        """The template with each {name} replaced by the stored answer ("something" if none)."""
+        answers = self.session.answers
+        return FIELD.sub(lambda m: spoken(answers.get(m.group(1), "something")), template)
 
     def _store(self, step_id: str, name: str, value: Any) -> None:
         if name:

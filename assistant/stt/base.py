@@ -9,10 +9,12 @@ of the first chunk it was given to its own utterance-relative times).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.audio.chunk import AudioChunk
+from assistant.errors import EngineError
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,22 @@ class Vocabulary:
     def dictation(self) -> bool:
         """True when any words are allowed."""
         return not self.phrases
+
+    def split(self, known: Callable[[str], bool],
+              engine: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(normalized phrases the engine can say, phrases dropped); an error if none is left."""
+        kept: dict[str, None] = {}
+        dropped: list[str] = []
+        for phrase in self.phrases:
+            words = normalize(phrase).split()
+            if words and all(known(w) for w in words):
+                kept.setdefault(" ".join(words), None)
+            else:
+                dropped.append(phrase)
+        if not kept:
+            raise EngineError(f"none of the expected answers {list(self.phrases)} are in the "
+                              f"{engine} vocabulary; use common words in the flow")
+        return tuple(kept), tuple(dropped)
 
     def words(self) -> list[str]:
         """Every distinct word in the phrases, in order of first use."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.audio.chunk import PIPELINE_RATE, AudioChunk
 from assistant.errors import EngineError
-from assistant.stt.base import Final, Partial, Vocabulary, Word, mean_confidence, normalize
+from assistant.stt.base import Final, Partial, Vocabulary, Word, mean_confidence
 
 FRAME_RATE = 100  # pocketsphinx analyses audio in 10 ms frames
 PARTIAL_EVERY = 0.2  # seconds of audio between partial-result checks
@@ -46,6 +46,7 @@ class PocketSphinxRecognizer:
         self._decoder = self._live
         self._buffer = bytearray()
         self._searches: dict[Vocabulary, str] = {}
+        self.dropped: tuple[str, ...] = ()
         self._t0: float | None = None
         self._fed = 0.0
         self._next_partial = PARTIAL_EVERY
@@ -58,17 +59,9 @@ class PocketSphinxRecognizer:
     def _search_for(self, vocabulary: Vocabulary) -> str:
         name = self._searches.get(vocabulary)
         if name is None:
-            phrases = []
-            for phrase in vocabulary.phrases:
-                words = normalize(phrase).split()
-                if words and all(self.known(w) for w in words):
-                    phrases.append(" ".join(words))
-            if not phrases:
-                raise EngineError(
-                    f"none of the expected answers {list(vocabulary.phrases)} are in the "
-                    "pocketsphinx dictionary; use common English words in the flow")
+            phrases, self.dropped = vocabulary.split(self.known, "pocketsphinx dictionary's")
             name = "g" + hashlib.sha1("|".join(phrases).encode()).hexdigest()[:12]
-            rule = " | ".join(dict.fromkeys(phrases))
+            rule = " | ".join(phrases)
             jsgf = f"#JSGF V1.0;\ngrammar {name};\npublic <a> = {rule};\n"
             self._batch.add_jsgf_string(name, jsgf)
             self._searches[vocabulary] = name

@@ -16,7 +16,7 @@ from typing import Any
 from assistant.audio.chunk import PIPELINE_RATE, AudioChunk
 from assistant.errors import EngineError, ModelError
 from assistant.models import installed_models, model_root
-from assistant.stt.base import Final, Partial, Vocabulary, Word, mean_confidence, normalize
+from assistant.stt.base import Final, Partial, Vocabulary, Word, mean_confidence
 
 _UNK_TOKENS = ("[unk]", "<unk>", "<UNK>")  # spellings of the unknown word across models
 _MODELS: dict[Path, tuple[Any, str | None]] = {}  # model dir -> (vosk.Model, its unk token)
@@ -85,19 +85,7 @@ class VoskRecognizer:
         return _find_word(self._model, word) >= 0
 
     def _grammar(self, vocabulary: Vocabulary) -> str:
-        kept: dict[str, None] = {}
-        dropped: list[str] = []
-        for phrase in vocabulary.phrases:
-            words = normalize(phrase).split()
-            if words and all(self.known(w) for w in words):
-                kept.setdefault(" ".join(words), None)
-            else:
-                dropped.append(phrase)
-        self.dropped = tuple(dropped)
-        if not kept:
-            raise EngineError(
-                f"none of the expected answers {list(vocabulary.phrases)} are in the Vosk "
-                f"model's vocabulary ({self.model_dir}); use words the model knows")
+        kept, self.dropped = vocabulary.split(self.known, f"Vosk model's ({self.model_dir})")
         phrases = [*kept, self._unk] if self._unk else list(kept)
         return json.dumps(phrases, ensure_ascii=False)
 

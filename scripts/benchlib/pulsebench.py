@@ -10,6 +10,7 @@ parec delivers from the speaker's monitor back to the moment it was played.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import signal
@@ -184,7 +185,8 @@ class SinkClock:
             ["parec", "-d", "spk.monitor", "--raw", "--format=s16le", f"--rate={PIPELINE_RATE}",
              "--channels=1", "--latency-msec=20"], env=env, stdout=subprocess.PIPE)
         self._data = bytearray()
-        self._stamps: list[tuple[float, int]] = []  # (arrival, samples before this read)
+        self._arrivals: list[float] = []  # when each read from parec arrived
+        self._offsets: list[int] = []  # samples before that read
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -198,16 +200,19 @@ class SinkClock:
             if not chunk:
                 return
             with self._lock:
-                self._stamps.append((now, len(self._data) // 2))
+                self._arrivals.append(now)
+                self._offsets.append(len(self._data) // 2)
                 self._data += chunk
 
-    def _snapshot(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Samples, arrival times, and each read's line (arrival - offset / rate)."""
+    def _snapshot(self, since: float) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+        """From `since` on: samples, the offset of the first, arrivals, each read's line."""
         with self._lock:
-            data = bytes(self._data[:len(self._data) // 2 * 2])
-            stamps = np.asarray(self._stamps, dtype=np.float64).reshape(-1, 2)
-        lines = stamps[:, 0] - stamps[:, 1] / PIPELINE_RATE
-        return np.frombuffer(data, "<i2"), stamps[:, 0], lines
+            i = bisect.bisect_left(self._arrivals, since)
+            arrivals = np.asarray(self._arrivals[i:], dtype=np.float64)
+            offsets = np.asarray(self._offsets[i:], dtype=np.float64)
+            base = int(offsets[0]) if len(offsets) else len(self._data) // 2
+            data = bytes(self._data[2 * base:len(self._data) // 2 * 2])
+        return np.frombuffer(data, "<i2"), base, arrivals, arrivals - offsets / PIPELINE_RATE
 
     def _anchor(self, arrivals: np.ndarray, lines: np.ndarray, t: float) -> float | None:
         near = np.abs(arrivals - t) <= self.WINDOW
@@ -216,39 +221,38 @@ class SinkClock:
 
     def first_audible_after(self, t: float) -> float | None:
         """Play time (monotonic) of the first 5 ms block at or after `t` with RMS >= LEVEL."""
-        samples, arrivals, lines = self._snapshot()
+        samples, base, arrivals, lines = self._snapshot(t - self.WINDOW)
         anchor = self._anchor(arrivals, lines, t)
         if anchor is None:
             return None
-        start = max(0, round((t - anchor) * PIPELINE_RATE))
+        start = max(0, round((t - anchor) * PIPELINE_RATE) - base)
         hits = np.flatnonzero(rms_blocks(samples[start:], SINK_BLOCK) >= LEVEL)
         if not hits.size:
             return None
-        offset = start + int(hits[0]) * SINK_BLOCK
+        offset = base + start + int(hits[0]) * SINK_BLOCK
         anchor = self._anchor(arrivals, lines, anchor + offset / PIPELINE_RATE) or anchor
         return anchor + offset / PIPELINE_RATE
 
-    def check(self) -> dict[str, Any]:
-        """How steady the byte-offset-to-time line was over the recording."""
-        _, arrivals, lines = self._snapshot()
+    def check(self, span: tuple[float, float] | None = None) -> dict[str, Any]:
+        """How steady the byte-offset-to-time line was (over `span` of monotonic time)."""
+        _, _, arrivals, lines = self._snapshot(span[0] if span else 0.0)
+        if span:
+            keep = arrivals <= span[1]
+            arrivals, lines = arrivals[keep], lines[keep]
         if len(lines) < 10:
             return {}
         ref = float(np.median(lines))
-        edges = np.arange(arrivals[0], arrivals[-1] + 5.0, 5.0)
-        windows = [np.median(lines[(arrivals >= a) & (arrivals < a + 5.0)]) for a in edges
-                   if ((arrivals >= a) & (arrivals < a + 5.0)).sum() >= 10]
+        windows = []
+        for a in np.arange(arrivals[0], arrivals[-1], 5.0):
+            inside = (arrivals >= a) & (arrivals < a + 5.0)
+            if inside.sum() >= 10:
+                windows.append(float(np.median(lines[inside])))
         spread = (lines - ref) * 1000
-        return {"parec_startup_ms": round((float(lines[0]) - self.started) * 1000, 1),
-                "reads": len(lines),
+        return {"reads": len(lines),
                 "read_line_iqr_ms": round(float(np.subtract(*np.percentile(spread, [75, 25]))), 2),
-                "line_shift_over_run_ms": round((max(windows) - min(windows)) * 1000, 1)
+                "line_shift_ms": round((max(windows) - min(windows)) * 1000, 1)
                 if windows else None,
-                "recorded_s": round(float(len(self._data)) / 2 / PIPELINE_RATE, 1),
-                "method": "each read of parec's output maps sample 0 to arrival - samples "
-                          "before the read / rate; times use the median over reads within "
-                          f"{self.WINDOW:g} s. read_line_iqr_ms: spread of single reads; "
-                          "line_shift_over_run_ms: range of 5 s window medians (sink rewinds "
-                          "when streams start)."}
+                "seconds": round(float(arrivals[-1] - arrivals[0]), 1)}
 
     def stop(self) -> None:
         self._proc.terminate()
@@ -346,6 +350,7 @@ def reply_gap(env: dict[str, str], tmp: Path, sink: SinkClock, turns: int) -> di
     feeder.start()
     out = (tmp / "reply.out").open("wb")
     try:
+        launched = time.monotonic()
         proc = subprocess.Popen(regroup_cmd(str(flow_path)), env={**env, "REGROUP_HOME": str(home)},
                                 cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
         code, rss = wait_child(proc, timeout=60 + 12 * turns)
@@ -360,7 +365,14 @@ def reply_gap(env: dict[str, str], tmp: Path, sink: SinkClock, turns: int) -> di
     events = read_events(files[-1])
     result = _gaps(events, feeder.turns, sink, expected)
     result["peak_rss_mb"] = rss
-    result["exit_code"] = code
+    result["sink_clock_check"] = {
+        **sink.check((launched, time.monotonic())),
+        "method": "over the reply-gap run: each read of parec's output maps sample 0 to "
+                  "arrival - samples before the read / rate; sink times use the median of "
+                  f"that line over the reads within {SinkClock.WINDOW:g} s. read_line_iqr_ms is "
+                  "the spread of single reads (split and bunched reads), line_shift_ms the "
+                  "range of 5 s window medians (sink rewinds when streams start, and reader "
+                  "delays): the uncertainty of the speaker-side times is of that order."}
     return result
 
 

@@ -164,10 +164,11 @@ def voice_costs(sentences: list[str]) -> dict[str, Any]:
     defaults = Settings(data_dir=Path("."))
     voice = Pyttsx3Voice(rate=getattr(defaults, "voice_rate", 160),
                          voice=getattr(defaults, "voice", "en-us"))
-    render, lead = [], []
+    render: list[float] = []
+    lead: dict[str, float] = {}
     try:
         voice.render("Warm up.")
-        for text in sentences:
+        for text in dict.fromkeys(sentences):
             t = time.perf_counter()
             audio = voice.render(text)
             render.append((time.perf_counter() - t) * 1000)
@@ -175,12 +176,13 @@ def voice_costs(sentences: list[str]) -> dict[str, Any]:
             pcm = audio.samples()[:, 0]
             hits = np.flatnonzero(rms_blocks(pcm, block) >= 120.0)
             if hits.size:
-                lead.append(float(hits[0]) * block / audio.rate * 1000)
+                lead[text] = round(float(hits[0]) * block / audio.rate * 1000, 1)
     finally:
         voice.close()
-    r, s = summary(render), summary(lead)
+    r = summary(render)
     return {"render_ms_p50": r["p50_ms"], "render_ms_p95": r["p95_ms"],
-            "leading_silence_ms_p50": s["p50_ms"], "sentences": len(sentences),
+            "leading_silence_ms_p50": summary(list(lead.values()))["p50_ms"],
+            "leading_silence_ms": lead, "sentences": len(render),
             "method": "Pyttsx3Voice with the default settings rendering the bench flow's "
                       "sentences in this process; leading silence = start of the first 5 ms "
                       "block with RMS >= 120 in the rendered audio."}
