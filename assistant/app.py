@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from assistant.audio.base import Microphone, Speaker
+from assistant.audio.room import Room, RoomSpeaker
 from assistant.audio.vad import WebRtcVoiceDetector
 from assistant.audio.wavfile import NullSpeaker, WavMicrophone, WavSpeaker
 from assistant.bargein import BargeInMonitor
@@ -123,17 +124,20 @@ def _speaker(settings: Settings, options: RunOptions, clock: AnyClock) -> Speake
 
 
 def _microphone(settings: Settings, options: RunOptions, clock: AnyClock,
-                sinks: list[EventSink]) -> Microphone:
+                sinks: list[EventSink]) -> tuple[Microphone, Room | None]:
+    """The microphone, and the simulated room it is in (for scripts that ask for echo)."""
     realtime = options.realtime or not clock.virtual
     if options.user_script is not None:
-        mic = ScriptedMicrophone(load_script(options.user_script), clock, realtime=realtime)
+        script = load_script(options.user_script)
+        room = Room(gain_db=script.echo_db) if script.echo_db is not None else None
+        mic = ScriptedMicrophone(script.turns, clock, realtime=realtime, room=room)
         sinks.append(mic)
-        return mic
+        return mic, room
     if options.audio_in is not None:
-        return WavMicrophone(options.audio_in, clock, realtime=realtime)
+        return WavMicrophone(options.audio_in, clock, realtime=realtime), None
     from assistant.audio.device import SoundDeviceMicrophone
 
-    return SoundDeviceMicrophone(settings.input_device, clock)
+    return SoundDeviceMicrophone(settings.input_device, clock), None
 
 
 def run_flow(settings: Settings, options: RunOptions, out: TextIO | None = None) -> RunResult:
@@ -147,13 +151,14 @@ def run_flow(settings: Settings, options: RunOptions, out: TextIO | None = None)
     closers: list[Any] = []
     try:
         listener: Listener
+        room: Room | None = None
         if engine == "typed":
             from assistant.stt.typed import TypedListener
 
             listener = TypedListener(clock, prompt=out)
         else:
             recognizer = make_recognizer(engine, settings)
-            mic = _microphone(settings, options, clock, sinks)
+            mic, room = _microphone(settings, options, clock, sinks)
             closers.append(mic)
             listener = AudioListener(mic, recognizer,
                                      WebRtcVoiceDetector(settings.vad_aggressiveness), clock)
@@ -161,6 +166,8 @@ def run_flow(settings: Settings, options: RunOptions, out: TextIO | None = None)
         closers.append(voice)
         speaker = _speaker(settings, options, clock)
         closers.append(speaker)
+        if room is not None:
+            speaker = RoomSpeaker(speaker, room)
         private_dir(settings.data_dir)
         writer = TranscriptWriter(settings.transcripts_dir, flow.name)
         closers.append(writer)
@@ -171,9 +178,7 @@ def run_flow(settings: Settings, options: RunOptions, out: TextIO | None = None)
                         settings.open_timeout, settings.echo_guard)
         monitor = None
         if engine != "typed" and options.barge_in:
-            from assistant.stt.pocketsphinx_engine import PocketSphinxSpotter
-
-            monitor = BargeInMonitor(PocketSphinxSpotter())
+            monitor = BargeInMonitor(make_recognizer(engine, settings))
         session = Session(listener=listener, voice=voice, speaker=speaker, clock=clock,
                           sinks=sinks, timing=timing, rate=settings.voice_rate, monitor=monitor)
         session.answers.update(options.preset)

@@ -21,6 +21,11 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "help": ("help",),
 }
 BARGE_IN = ("stop", "pause")  # the commands that work while Regroup is speaking
+# ordinary words people say that answer nothing: listening for them too means an answer
+# off the list comes back as one of these (and is asked again) instead of being forced
+# onto the nearest expected answer
+OTHER_WORDS = ("maybe", "hello", "sorry", "what", "please", "thanks",
+               "nothing", "something", "whatever", "know", "don't", "the", "i")
 
 
 def command_phrases(names: tuple[str, ...] = tuple(COMMANDS)) -> tuple[str, ...]:
@@ -37,7 +42,7 @@ def parse_command(text: str) -> str | None:
 
 
 def yes_no_vocabulary() -> Vocabulary:
-    return Vocabulary(YES + NO + command_phrases())
+    return Vocabulary(YES + NO + command_phrases() + OTHER_WORDS)
 
 
 def number_vocabulary(low: int, high: int) -> Vocabulary:
@@ -45,7 +50,9 @@ def number_vocabulary(low: int, high: int) -> Vocabulary:
 
 
 def choice_vocabulary(options: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
-    return Vocabulary(tuple(p for _, phrases in options for p in phrases) + command_phrases())
+    chosen = tuple(p for _, phrases in options for p in phrases)
+    return Vocabulary(chosen + command_phrases() + tuple(w for w in OTHER_WORDS
+                                                         if w not in chosen))
 
 
 def parse_yes_no(text: str) -> bool | None:

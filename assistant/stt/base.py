@@ -118,14 +118,3 @@ def mean_confidence(words: tuple[Word, ...]) -> float | None:
     known = [w.confidence for w in words if w.confidence is not None]
     return sum(known) / len(known) if known else None
 
-
-class KeywordSpotter(Protocol):
-    """Listens continuously for a few command words (for barge-in while Regroup speaks)."""
-
-    def accept(self, chunk: AudioChunk) -> str | None:
-        """Feed a frame; return a keyword the moment it has been said."""
-        ...
-
-    def reset(self) -> None:
-        """Forget any half-heard word."""
-        ...

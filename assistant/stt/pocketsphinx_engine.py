@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from assistant.audio.chunk import PIPELINE_RATE, AudioChunk
@@ -120,29 +118,3 @@ class PocketSphinxRecognizer:
         return Final(text=text, words=tuple(words), confidence=mean_confidence(tuple(words)),
                      engine=self.name)
 
-
-class PocketSphinxSpotter:
-    """Keyword spotting ("stop", "pause") with the bundled model, frame by frame."""
-
-    def __init__(self, keywords: tuple[str, ...] = ("stop", "pause"),
-                 threshold: float = 1e-20) -> None:
-        self._decoder = _decoder("live")
-        with tempfile.TemporaryDirectory(prefix="regroup-kws-") as tmp:
-            path = Path(tmp) / "keywords.kws"
-            path.write_text("".join(f"{k} /{threshold:g}/\n" for k in keywords))
-            self._decoder.add_kws("commands", str(path))
-        self._decoder.activate_search("commands")
-        self._decoder.start_utt()
-
-    def accept(self, chunk: AudioChunk) -> str | None:
-        self._decoder.process_raw(chunk.data, False, False)
-        hyp = self._decoder.hyp()
-        if hyp is None or not hyp.hypstr.strip():
-            return None
-        word = str(hyp.hypstr.split()[-1])
-        self.reset()
-        return word
-
-    def reset(self) -> None:
-        self._decoder.end_utt()
-        self._decoder.start_utt()

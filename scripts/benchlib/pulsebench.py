@@ -364,6 +364,8 @@ def reply_gap(env: dict[str, str], tmp: Path, sink: SinkClock, turns: int) -> di
         raise RuntimeError(f"regroup run exited with {code}: {tail}")
     events = read_events(files[-1])
     result = _gaps(events, feeder.turns, sink, expected)
+    output = (tmp / "reply.out").read_text(errors="replace")
+    result["alsa_underruns_reported"] = output.count("underrun occurred")
     result["peak_rss_mb"] = rss
     result["sink_clock_check"] = {
         **sink.check((launched, time.monotonic())),
@@ -384,8 +386,9 @@ def _gaps(events: list[dict[str, Any]], fed: list[FedTurn], sink: SinkClock,
     excl: list[float] = []
     processing: list[float] = []
     parts: dict[str, list[float]] = {k: [] for k in (
-        "mic_path_ms", "endpoint_silence_ms", "endpoint_to_heard_ms", "heard_to_play_start_ms",
-        "play_start_to_audible_ms")}
+        "mic_path_ms", "endpoint_silence_ms", "endpoint_to_heard_ms", "heard_to_said_ms",
+        "said_to_audible_ms")}
+    stamp_error: list[float] = []
     silence_cfg: list[float] = []
     per_turn = []
     for n, turn in enumerate(fed):
@@ -393,9 +396,11 @@ def _gaps(events: list[dict[str, Any]], fed: list[FedTurn], sink: SinkClock,
             continue
         lo = listens[turn.listen_index]
         hi = listens[turn.listen_index + 1] if turn.listen_index + 1 < len(listens) else len(events)
-        heard = next((e for e in events[lo:hi] if e.get("type") == "heard"), None)
-        played = next((e for e in events[lo:] if e.get("type") == "played"), None)
-        if heard is None or played is None:
+        h = next((i for i in range(lo, hi) if events[i].get("type") == "heard"), None)
+        heard = events[h] if h is not None else None
+        said = next((e for e in events[h or lo:] if e.get("type") == "said"), None)
+        played = next((e for e in events[h or lo:] if e.get("type") == "played"), None)
+        if heard is None or said is None or played is None:
             per_turn.append({"step": turn.step, "heard": None})
             continue
         audible = sink.first_audible_after(turn.last_voiced)
@@ -417,11 +422,14 @@ def _gaps(events: list[dict[str, Any]], fed: list[FedTurn], sink: SinkClock,
             part = {"mic_path_ms": speech_end - turn.last_voiced,
                     "endpoint_silence_ms": float(heard["endpoint"]) - float(heard["speech_end"]),
                     "endpoint_to_heard_ms": float(heard["at"]) - float(heard["endpoint"]),
-                    "heard_to_play_start_ms": float(played["start"]) - float(heard["at"]),
-                    "play_start_to_audible_ms": audible - (offset + float(played["start"]))}
+                    "heard_to_said_ms": float(said["at"]) - float(heard["at"]),
+                    "said_to_audible_ms": audible - (offset + float(said["at"]))}
             for key, value in part.items():
                 parts[key].append(value * 1000)
                 row[key] = round(value * 1000, 1)
+            error = (audible - (offset + float(played["start"]))) * 1000
+            stamp_error.append(error)
+            row["audible_minus_played_start_ms"] = round(error, 1)
         per_turn.append(row)
     answers = {e["name"]: e.get("value") for e in events if e.get("type") == "answer"}
     result: dict[str, Any] = summary(gaps)
@@ -434,6 +442,7 @@ def _gaps(events: list[dict[str, Any]], fed: list[FedTurn], sink: SinkClock,
         "re_asks": sum(1 for e in events if e.get("type") == "listen") - len(expected),
         "processing_ms": {k: v for k, v in summary(processing).items() if k != "mean_ms"},
         "breakdown_p50_ms": {k: median(v) for k, v in parts.items()},
+        "audible_minus_played_start_ms_p50": median(stamp_error),
         "per_turn": per_turn,
     })
     return result
@@ -444,8 +453,8 @@ def start_to_first_word(env: dict[str, str], tmp: Path, sink: SinkClock,
     """Launch `regroup run quick-reset` and time the first audible sample of its voice."""
     times: list[float] = []
     parts: dict[str, list[float]] = {"launch_to_session_clock_ms": [],
-                                     "session_clock_to_play_start_ms": [],
-                                     "play_start_to_audible_ms": []}
+                                     "session_clock_to_said_ms": [],
+                                     "said_to_audible_ms": []}
     failures: list[str] = []
     for run in range(runs):
         home = tmp / f"start-home-{run}"
@@ -487,8 +496,8 @@ def start_to_first_word(env: dict[str, str], tmp: Path, sink: SinkClock,
         said = next((e for e in events if e.get("type") == "said"), None)
         if offset is not None and said is not None:
             parts["launch_to_session_clock_ms"].append((offset - t0) * 1000)
-            parts["session_clock_to_play_start_ms"].append(float(said["at"]) * 1000)
-            parts["play_start_to_audible_ms"].append((audible - offset - float(said["at"])) * 1000)
+            parts["session_clock_to_said_ms"].append(float(said["at"]) * 1000)
+            parts["said_to_audible_ms"].append((audible - offset - float(said["at"])) * 1000)
     if not times:
         raise RuntimeError("; ".join(failures))
     result: dict[str, Any] = {"median_ms": median(times), "runs_ms": [round(t, 1) for t in times],
