@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import signal
@@ -166,3 +167,24 @@ def test_typed_answers(tmp_path: Path, private_home: Path) -> None:
     answers = {e["name"]: e["value"] for e in events if e["type"] == "answer"}
     assert answers == {"stress_before": 7, "stress_after": 4, "ready": True}
     assert [e["type"] for e in events].count("no_answer") == 1
+
+
+def test_flows_validate_list_show_and_graph(tmp_path: Path) -> None:
+    done = regroup("flows", "validate")
+    assert done.returncode == 0 and "6 of 6 flows are valid" in done.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: broken\ntitle: B\nsteps:\n  - id: rate-stress\n    ask: how?\n"
+                      "    answer: numbr\n")
+    bad = regroup("flows", "validate", str(broken))
+    assert bad.returncode == 5
+    assert (f"{broken}:4: step 'rate-stress': unknown answer kind 'numbr' (expected yes_no, "
+            "choice, number, free)") in bad.stdout
+    listed = regroup("flows", "list")
+    assert "apology-rehearsal" in listed.stdout and "evening-reflection" in listed.stdout
+    shown = regroup("flows", "show", "breathe")
+    assert "breathes 4-7-8 for 4 cycles, cues: count" in shown.stdout
+    picture = tmp_path / "qr.svg"
+    drawn = regroup("flows", "graph", "quick-reset", "-o", str(picture))
+    assert drawn.returncode == 0, drawn.stderr
+    svg = html.unescape(picture.read_text())
+    assert svg.startswith("<?xml") and "close-not-yet" in svg and "stress-before" in svg

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from assistant.scripted import Turn
-from tests.support.pulse import MicFeeder, SinkRecorder, pulseaudio, voiced_seconds
+from tests.support.pulse import (
+    MicFeeder,
+    RoomFeeder,
+    SinkRecorder,
+    pulse_room,
+    pulseaudio,
+    voiced_seconds,
+)
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parent.parent
@@ -66,3 +73,34 @@ def test_devices_are_listed_and_an_unknown_name_gets_the_list(tmp_path: Path) ->
     assert wrong.returncode == 3
     [line] = wrong.stderr.strip().splitlines()
     assert "no input device matches 'no-such-mic'" in line and "pulse" in line
+
+
+def test_barge_in_through_a_room_where_the_speaker_leaks_into_the_mic(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "transcripts").mkdir(parents=True)
+    with pulse_room(echo_volume=68) as env:  # the echo reaches the microphone at about -10 dB
+        env = {**env, "REGROUP_HOME": str(home)}
+        turns = [Turn(text="seven", voice="piper"),
+                 Turn(text="stop", voice="piper", over="That caller", delay=2.0)]
+        feeder = RoomFeeder(env, home / "transcripts", turns)
+        feeder.start()
+        recorder = SinkRecorder(env, tmp_path / "sink.raw")
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "assistant", "run", "quick-reset", "--engine",
+                 "pocketsphinx", "--input", "pulse", "--output", "pulse"],
+                env=env, cwd=REPO, capture_output=True, text=True, timeout=240, check=False)
+        finally:
+            feeder.stop()
+            recorder.stop()
+    assert done.returncode == 0, done.stderr + done.stdout
+    events = [json.loads(line) for line in next((home / "transcripts").glob("*.jsonl"))
+              .read_text().splitlines()]
+    barges = [e for e in events if e["type"] == "barge_in"]
+    # the welcome says "say stop at any time" and its echo is in the microphone: no command;
+    # the person's "stop" over the reframe ends the session
+    assert [b["command"] for b in barges] == ["stop"], done.stdout
+    reframe = next(e for e in events if e["type"] == "said" and e["text"].startswith("That caller"))
+    assert barges[0]["at"] - reframe["at"] < reframe["seconds"]  # cut before the sentence ended
+    assert events[-1]["reason"] == "stopped by voice"
+    assert {e["name"]: e["value"] for e in events if e["type"] == "answer"} == {"stress_before": 7}

@@ -18,6 +18,9 @@ from assistant.errors import DeviceError
 
 Kind = Literal["input", "output"]
 STALL_SECONDS = 5.0  # no audio from an open input for this long means the device is gone
+# PortAudio's "low" capture latency starves PulseAudio's ALSA plugin (a few blocks a
+# second); 50 ms delivers every 20 ms block on time
+INPUT_LATENCY = 0.05
 HEADSET_WORDS = ("headset", "headphone", "earphone", "earbud", "bluetooth", "usb audio")
 
 
@@ -121,25 +124,32 @@ class SoundDeviceMicrophone:
             self._resampler = StreamResampler(rate, 1)
         self.rate = rate
         self.overflows = 0
-        self._latency = 0.0
+        self._anchor: float | None = None
+        self._count = 0
         try:
             self._stream = sd.RawInputStream(
                 samplerate=rate, blocksize=round(block_seconds * rate), device=self.device.index,
-                channels=1, dtype="int16", latency="low", callback=self._callback)
-            self._latency = float(self._stream.latency)
+                channels=1, dtype="int16", latency=INPUT_LATENCY, callback=self._callback)
             self._stream.start()
         except Exception as exc:
             raise DeviceError(f"cannot open input '{self.device.name}': {exc}; "
                               "see 'regroup devices'") from None
 
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
-        # when the first sample was captured: now, less how long ago the device took it in
-        lag = time_info.currentTime - time_info.inputBufferAdcTime
-        if not 0 <= lag < 1:  # some hosts report no times; fall back to the stream latency
-            lag = frames / self.rate + self._latency
-        if status.input_overflow:
+        # Capture times by counting samples from an anchor: a block cannot arrive before it
+        # was captured, so the earliest (arrival - samples so far) is the best anchor. Hosts
+        # that deliver in bursts or report odd times (PulseAudio's ALSA plugin) are no problem.
+        if status.input_overflow:  # samples were lost: count afresh
             self.overflows += 1
-        self._queue.put(AudioChunk(self.rate, 1, bytes(indata), self.clock.now() - lag))
+            self._anchor, self._count = None, 0
+        self._count += frames
+        offset = self.clock.now() - self._count / self.rate
+        if self._anchor is None:
+            self._anchor = offset
+        else:  # may creep up 1 ms a second, for a device clock slower than ours
+            self._anchor = min(offset, self._anchor + frames / self.rate * 1e-3)
+        start = self._anchor + (self._count - frames) / self.rate
+        self._queue.put(AudioChunk(self.rate, 1, bytes(indata), start))
 
     def chunks(self) -> Iterator[AudioChunk]:
         while True:

@@ -6,7 +6,6 @@ the speaker is a null sink whose monitor is recorded with parec.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,13 +14,15 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assistant.audio.chunk import PIPELINE_RATE
 from assistant.scripted import Turn, render
+from assistant.transcript import read_events
 
 BLOCK = 320  # 20 ms at 16 kHz
 
@@ -52,6 +53,68 @@ def pulseaudio() -> Iterator[dict[str, str]]:
         shutil.rmtree(runtime, ignore_errors=True)
 
 
+def newest_events(transcripts: Path) -> list[dict[str, Any]]:
+    """The events of the newest transcript so far (empty before one exists)."""
+    files = sorted(transcripts.glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
+    return read_events(files[-1]) if files else []
+
+
+@contextmanager
+def pulse_room(echo_volume: int = 68) -> Iterator[dict[str, str]]:
+    """PulseAudio as a room: Regroup's speaker leaks into the microphone.
+
+    The microphone is the monitor of a null sink `room`; what the speaker `spk`
+    plays is looped into `room` at `echo_volume` percent (68 % is about -10 dB),
+    and the person's voice is played into `room` too (see `say_into_room`).
+    """
+    with pulseaudio() as env:
+        run = {"env": env, "check": True, "timeout": 10, "capture_output": True, "text": True}
+        subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=room"], **run)
+        subprocess.run(["pactl", "load-module", "module-loopback", "source=spk.monitor",
+                        "sink=room", "latency_msec=30"], **run)
+        inputs = subprocess.run(["pactl", "list", "short", "sink-inputs"], **run).stdout
+        for line in inputs.splitlines():
+            subprocess.run(["pactl", "set-sink-input-volume", line.split()[0],
+                            f"{echo_volume}%"], **run)
+        subprocess.run(["pactl", "set-default-source", "room.monitor"], **run)
+        yield env
+
+
+class RoomFeeder(threading.Thread):
+    """The person in the room: speaks each turn into `room` when Regroup listens,
+    or over Regroup's voice for turns with `over`."""
+
+    def __init__(self, env: dict[str, str], transcripts: Path, turns: list[Turn]) -> None:
+        super().__init__(daemon=True)
+        self.env = env
+        self.transcripts = transcripts
+        self.turns = deque((t, render(t)) for t in turns)
+        self.stop_event = threading.Event()
+        self.spoken: list[str] = []
+
+    def run(self) -> None:
+        listens = 0
+        while self.turns and not self.stop_event.wait(0.05):
+            events = newest_events(self.transcripts)
+            turn, audio = self.turns[0]
+            now_listening = sum(e.get("type") == "listen" for e in events)
+            said_over = turn.over and any(
+                e.get("type") == "said" and str(e.get("text", "")).startswith(turn.over)
+                for e in events)
+            if said_over or (not turn.over and now_listening > listens):
+                listens = now_listening
+                self.turns.popleft()
+                time.sleep(turn.delay)
+                subprocess.run(["pacat", "--raw", "--format=s16le", f"--rate={PIPELINE_RATE}",
+                                "--channels=1", "-d", "room"], input=audio.data, env=self.env,
+                               check=True, timeout=60)
+                self.spoken.append(turn.describe())
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.join(timeout=10)
+
+
 class MicFeeder(threading.Thread):
     """Writes the virtual microphone in real time: silence, and each turn when Regroup listens.
 
@@ -73,14 +136,7 @@ class MicFeeder(threading.Thread):
         self._seen = 0
 
     def _events(self) -> list[dict[str, object]]:
-        files = sorted(self.transcripts.glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
-        if not files:
-            return []
-        events = []
-        for line in files[-1].read_text(encoding="utf-8", errors="replace").splitlines():
-            with suppress(json.JSONDecodeError):
-                events.append(json.loads(line))
-        return events
+        return newest_events(self.transcripts)
 
     def run(self) -> None:
         pending: np.ndarray | None = None
