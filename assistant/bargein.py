@@ -19,8 +19,7 @@ from assistant.flow.answers import BARGE_IN, command_phrases, parse_command
 from assistant.stt.base import Recognizer, Vocabulary
 
 # ordinary short things people say over a speaker, so they are not heard as commands
-OVER_WORDS = ("yes", "no", "okay", "sorry", "what", "hello", "thanks", "right", "sure",
-              "please", "really")
+OVER_WORDS = ("yes", "no", "okay", "sorry", "what", "thanks", "right", "sure", "really")
 MIN_VOICED = 3  # frames (60 ms) of the person's own voice
 
 

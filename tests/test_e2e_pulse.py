@@ -80,8 +80,10 @@ def test_barge_in_through_a_room_where_the_speaker_leaks_into_the_mic(tmp_path: 
     (home / "transcripts").mkdir(parents=True)
     with pulse_room(echo_volume=68) as env:  # the echo reaches the microphone at about -10 dB
         env = {**env, "REGROUP_HOME": str(home)}
+        # like a person, it says "stop" again if Regroup goes on talking
         turns = [Turn(text="seven", voice="piper"),
-                 Turn(text="stop", voice="piper", over="That caller", delay=2.0)]
+                 Turn(text="stop", voice="piper", over="That caller", delay=2.0),
+                 Turn(text="stop", voice="en-us+f2", over="That caller", delay=2.0)]
         feeder = RoomFeeder(env, home / "transcripts", turns)
         feeder.start()
         recorder = SinkRecorder(env, tmp_path / "sink.raw")

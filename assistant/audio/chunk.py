@@ -125,6 +125,19 @@ def concat(chunks: list[AudioChunk]) -> AudioChunk:
                       first.timestamp)
 
 
+def trim_silence(chunk: AudioChunk, level: float = 120.0, keep: float = 0.01) -> AudioChunk:
+    """The chunk without its leading and trailing quiet, keeping `keep` seconds of each."""
+    if not chunk.data:
+        return chunk
+    pcm = chunk.samples()
+    loud = np.nonzero(np.abs(pcm.astype(np.int32)).max(axis=1) > level)[0]
+    if len(loud) == 0:
+        return chunk
+    margin = round(keep * chunk.rate)
+    lo, hi = max(0, int(loud[0]) - margin), min(len(pcm), int(loud[-1]) + 1 + margin)
+    return AudioChunk.from_samples(pcm[lo:hi], chunk.rate, chunk.timestamp)
+
+
 class StreamResampler:
     """Converts a live stream of chunks to 16 kHz mono, keeping filter state between chunks."""
 

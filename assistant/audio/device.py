@@ -21,6 +21,7 @@ STALL_SECONDS = 5.0  # no audio from an open input for this long means the devic
 # PortAudio's "low" capture latency starves PulseAudio's ALSA plugin (a few blocks a
 # second); 50 ms delivers every 20 ms block on time
 INPUT_LATENCY = 0.05
+OUTPUT_LATENCY = 0.04  # small blocks ("low") underrun whenever Python is busy for a moment
 HEADSET_WORDS = ("headset", "headphone", "earphone", "earbud", "bluetooth", "usb audio")
 
 
@@ -213,8 +214,8 @@ class SoundDeviceSpeaker:
         self.rate = rate
         try:
             self._stream = sd.OutputStream(samplerate=rate, device=self.device.index,
-                                           channels=1, dtype="int16", latency="low",
-                                           callback=self._callback)
+                                           channels=1, dtype="int16",
+                                           latency=OUTPUT_LATENCY, callback=self._callback)
             self._stream.start()
         except Exception as exc:
             raise DeviceError(f"cannot open output '{self.device.name}': {exc}; "

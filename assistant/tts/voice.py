@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.audio.chunk import AudioChunk
+from assistant.audio.chunk import AudioChunk, trim_silence
 from assistant.audio.wavfile import read_wav
 from assistant.errors import EngineError
 
@@ -66,7 +66,9 @@ class Pyttsx3Voice:
             self._engine.save_to_file(text, str(path))
             self._engine.runAndWait()
         try:
-            return read_wav(path)
+            # espeak-ng starts a sentence with 0-50 ms of silence that varies by word; without
+            # it a breathing cue is heard exactly when it is scheduled, and replies start sooner
+            return trim_silence(read_wav(path))
         finally:
             path.unlink(missing_ok=True)
 

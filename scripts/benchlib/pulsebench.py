@@ -40,9 +40,11 @@ SINK_BLOCK = 80  # the speaker side is scanned in 5 ms blocks
 NUMBER_QUESTIONS = ("Pick a number from one to ten.", "How tense are you, one to ten?",
                     "And how calm, one to ten?")
 YES_NO_QUESTIONS = ("Shall we go on?", "Are you ready?", "Is this helping?")
-# espeak-ng voices pocketsphinx's grammar search recognises reliably (checked offline)
+# answers pocketsphinx's grammar search recognises reliably in these espeak-ng voices, checked
+# offline against number_vocabulary(1, 10) / yes_no_vocabulary() ("four" is heard as the
+# command "slower" and "six" as "skip" once the commands are in the grammar, so neither is used)
 NUMBER_ANSWERS = (("three", "en-us+f2", 3), ("seven", "en-us+f2", 7), ("nine", "en-us+f2", 9),
-                  ("two", "en-us+f2", 2), ("five", "en-us+f2", 5), ("four", "en-us+f2", 4))
+                  ("two", "en-us+f2", 2), ("five", "en-us+f2", 5), ("ten", "en-us+f2", 10))
 YES_NO_ANSWERS = (("yes", "en-us+f2", True), ("no", "en-us+m1", False),
                   ("yes", "en-us+m1", True), ("no", "en-us+f2", False))
 
@@ -267,8 +269,13 @@ class SinkClock:
 # ---------------------------------------------------------------- running regroup
 
 
-def wait_child(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, float | None]:
-    """Wait for the child with wait4; return its exit code and its own peak RSS in MB."""
+def wait_child(proc: subprocess.Popen[bytes], timeout: float,
+               transcripts: Path | None = None, stall: float = 25.0) -> tuple[int, float | None]:
+    """Wait for the child with wait4; return its exit code and its own peak RSS in MB.
+
+    The child is interrupted (SIGINT, then SIGKILL) after `timeout` seconds, or once
+    its newest transcript has not changed for `stall` seconds (a hung session).
+    """
     deadline = time.monotonic() + timeout
     interrupted = False
     while True:
@@ -277,10 +284,16 @@ def wait_child(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, floa
             proc.returncode = os.waitstatus_to_exitcode(status)
             return proc.returncode, round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is in KiB
         now = time.monotonic()
-        if now > deadline and not interrupted:
+        if not interrupted and transcripts is not None:
+            files = list(transcripts.glob("*.jsonl"))
+            newest = max((f.stat().st_mtime for f in files), default=None)
+            if newest is not None and time.time() - newest > stall:
+                log(f"the session wrote nothing for {stall:g} s: interrupting it")
+                deadline = now
+        if now >= deadline and not interrupted:
             proc.send_signal(signal.SIGINT)
             interrupted, deadline = True, now + 5
-        elif now > deadline:
+        elif now >= deadline:
             proc.kill()
         time.sleep(0.05)
 
@@ -353,15 +366,18 @@ def reply_gap(env: dict[str, str], tmp: Path, sink: SinkClock, turns: int) -> di
         launched = time.monotonic()
         proc = subprocess.Popen(regroup_cmd(str(flow_path)), env={**env, "REGROUP_HOME": str(home)},
                                 cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-        code, rss = wait_child(proc, timeout=60 + 12 * turns)
+        code, rss = wait_child(proc, timeout=60 + 10 * turns, transcripts=transcripts)
     finally:
         feeder.stop()
         out.close()
     time.sleep(0.3)  # let the last reply's samples reach the recorder
     files = sorted(transcripts.glob("*.jsonl"))
     if code != 0 or not files:
-        tail = (tmp / "reply.out").read_text(errors="replace")[-1500:]
-        raise RuntimeError(f"regroup run exited with {code}: {tail}")
+        tail = (tmp / "reply.out").read_text(errors="replace")[-1200:]
+        last = [{k: v for k, v in e.items() if k not in ("time", "words")}
+                for e in (read_events(files[-1])[-6:] if files else [])]
+        raise RuntimeError(f"regroup run exited with {code}; output: {tail}; "
+                           f"last transcript events: {json.dumps(last)}")
     events = read_events(files[-1])
     result = _gaps(events, feeder.turns, sink, expected)
     output = (tmp / "reply.out").read_text(errors="replace")
