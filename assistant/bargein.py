@@ -62,7 +62,7 @@ class EchoGate:
             del self._reference[slot]
 
     def _estimate_lag(self) -> None:
-        if len(self._heard) < 50:
+        if len(self._heard) < 100:  # two seconds of playback before trusting a delay
             return
         slots = np.array([s for s, _ in self._heard])
         heard = np.log10(np.array([p for _, p in self._heard]) + 1.0)
@@ -91,7 +91,7 @@ class EchoGate:
         if self.lag is None:
             window = range(slot - self.lags, slot + 1)
         else:
-            window = range(slot - self.lag - 1, slot - self.lag + 2)
+            window = range(slot - self.lag - 2, slot - self.lag + 3)  # +-40 ms of slack
         return max(self._reference.get(s, 0.0) for s in window)
 
     def user_voice(self, frame: AudioChunk) -> bool:
@@ -126,6 +126,7 @@ class BargeInMonitor:
         self.longest = round(longest / FRAME_SECONDS)
         self.vocabulary = Vocabulary(command_phrases(BARGE_IN) + OVER_WORDS)
         self._preroll: deque[AudioChunk] = deque(maxlen=10)  # quiet first sounds, like "s"
+        self.overheard: dict[str, object] | None = None  # the last thing heard over the voice
         self._open = False
         self._frames = self._quiet = self._voiced = 0
 
@@ -154,6 +155,9 @@ class BargeInMonitor:
         self._open = False
         text = self.recognizer.end().text
         command = parse_command(text)
+        self.overheard = {"text": text, "voiced_ms": self._voiced * 20, "lag_ms":
+                          None if self.gate.lag is None else self.gate.lag * 20,
+                          "coupling_db": round(10 * float(np.log10(self.gate.coupling)), 1)}
         if command in BARGE_IN and self._voiced >= MIN_VOICED:
             return command
         return None

@@ -121,6 +121,9 @@ class Session:
             return
         for frame in self.listener.frames(since):
             command = self.monitor.accept(frame)
+            if self.monitor.overheard is not None:
+                self.emit("overheard", **self.monitor.overheard)
+                self.monitor.overheard = None
             if command is not None:
                 cut = playback.stop() if playback is not None else None
                 self._quiet_from = self.clock.now() + self.timing.echo_guard

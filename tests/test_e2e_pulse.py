@@ -100,9 +100,13 @@ def test_barge_in_through_a_room_where_the_speaker_leaks_into_the_mic(tmp_path: 
               .read_text().splitlines()]
     barges = [e for e in events if e["type"] == "barge_in"]
     # the welcome says "say stop at any time" and its echo is in the microphone: no command;
-    # the person's "stop" over the reframe ends the session
-    assert [b["command"] for b in barges] == ["stop"], done.stdout
+    # the person's "stop" over the reframe ends the session (a repeated "stop" may also be
+    # heard over the goodbye, which changes nothing)
     reframe = next(e for e in events if e["type"] == "said" and e["text"].startswith("That caller"))
+    assert [b for b in barges if b["at"] < reframe["at"]] == []
+    assert barges and barges[0]["command"] == "stop", done.stdout
     assert barges[0]["at"] - reframe["at"] < reframe["seconds"]  # cut before the sentence ended
+    [command] = [e for e in events if e["type"] == "command"]
+    assert command["step"] == "reframe"
     assert events[-1]["reason"] == "stopped by voice"
     assert {e["name"]: e["value"] for e in events if e["type"] == "answer"} == {"stress_before": 7}
