@@ -77,8 +77,8 @@ def test_every_voice_command_through_real_speech(tmp_path: Path) -> None:
     script = tmp_path / "user.yaml"
     script.write_text(
         "voice: piper\nturns:\n"
-        "  - repeat\n  - help\n  - slower\n  - faster\n  - seven\n"   # stress-before
-        "  - skip\n"                                                   # stress-after: skipped
+        "  - repeat\n  - help\n  - slow down\n  - faster\n  - seven\n"  # stress-before
+        "  - next\n"                                                     # stress-after: skipped
         "  - back\n"                                                   # ready: back to stress-after
         "  - four\n  - say: 'yes'\n    voice: en-us+f2\n")
     reason, events = run("quick-reset", script)

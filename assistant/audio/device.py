@@ -191,8 +191,12 @@ class DevicePlayback:
         return self.end
 
     def wait(self) -> float:
+        limit = time.monotonic() + len(self.pcm) / self.speaker.rate + 2.0
         while self.end is None or not self.done():
             self.speaker.check()
+            if time.monotonic() > limit:
+                raise DeviceError(f"output '{self.speaker.device.name}' stopped playing; "
+                                  "check it in 'regroup devices'")
             time.sleep(0.005)
         return self.end
 
@@ -247,6 +251,9 @@ class SoundDeviceSpeaker:
     def start(self, audio: AudioChunk) -> DevicePlayback:
         pcm = resample(mono(audio.samples()), audio.rate, self.rate)
         playback = DevicePlayback(np.ascontiguousarray(pcm, dtype=np.int16), self)
+        if len(pcm) == 0:  # nothing to play: done at once, never waiting for a callback
+            playback.end = playback.started
+            return playback
         with self.lock:
             self._current = playback
         return playback

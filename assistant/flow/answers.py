@@ -15,8 +15,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "repeat": ("repeat", "again"),
     "skip": ("skip", "next"),
     "back": ("back",),
-    "slower": ("slower",),
-    "faster": ("faster",),
+    "slower": ("slower", "slow down"),
+    "faster": ("faster", "speed up"),
     "stop": ("stop", "quit"),
     "help": ("help",),
 }
@@ -45,8 +45,14 @@ def yes_no_vocabulary() -> Vocabulary:
     return Vocabulary(YES + NO + command_phrases() + OTHER_WORDS)
 
 
+# said alongside numbers, these sound too much like one ("four" / "slower", "six" / "skip");
+# while a number is asked, "slow down" and "next" say the same
+LIKE_NUMBERS = ("slower", "skip")
+
+
 def number_vocabulary(low: int, high: int) -> Vocabulary:
-    return Vocabulary(tuple(NUMBER_WORDS[n] for n in range(low, high + 1)) + command_phrases())
+    commands = tuple(p for p in command_phrases() if p not in LIKE_NUMBERS)
+    return Vocabulary(tuple(NUMBER_WORDS[n] for n in range(low, high + 1)) + commands)
 
 
 def choice_vocabulary(options: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:

@@ -39,9 +39,10 @@ class PocketSphinxRecognizer:
     name = "pocketsphinx"
 
     def __init__(self) -> None:
-        self._live = _decoder("live")
+        self._live: Any = None  # made at the first open answer (saves ~200 ms at start-up)
         self._batch = _decoder("batch")
-        self._decoder = self._live
+        self._decoder = self._batch
+        self._cmn: str | None = None  # what the last short answer taught about the voice
         self._buffer = bytearray()
         self._searches: dict[Vocabulary, str] = {}
         self.dropped: tuple[str, ...] = ()
@@ -67,6 +68,11 @@ class PocketSphinxRecognizer:
 
     def begin(self, vocabulary: Vocabulary) -> None:
         if vocabulary.dictation:
+            if self._live is None:
+                self._live = _decoder("live")
+            if self._cmn is not None:
+                self._live.set_cmn(self._cmn)
+                self._cmn = None
             self._decoder = self._live
         else:
             self._decoder = self._batch
@@ -104,7 +110,7 @@ class PocketSphinxRecognizer:
         if self._decoder is self._batch and self._fed > 0.5:
             # what the whole answer taught us about this voice and microphone
             # starts the live decoder off well for the next open answer
-            self._live.set_cmn(self._batch.get_cmn(False))
+            self._cmn = self._batch.get_cmn(False)
         t0 = self._t0 or 0.0
         words = []
         for seg in self._decoder.seg() or ():

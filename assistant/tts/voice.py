@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.audio.chunk import AudioChunk, trim_silence
-from assistant.audio.wavfile import read_wav
+from assistant.audio.wavfile import read_wav, write_wav
 from assistant.errors import EngineError
 
 
@@ -26,6 +28,21 @@ class Voice(Protocol):
     def render(self, text: str, rate: int) -> AudioChunk:
         """The spoken sentence at `rate` words per minute, at the voice's own sample rate."""
         ...
+
+
+def tempo(audio: AudioChunk, factor: float) -> AudioChunk:
+    """The audio played `factor` times as fast, same pitch (sox's WSOLA `tempo` effect)."""
+    sox = shutil.which("sox")
+    if sox is None:
+        raise EngineError("changing the speaking rate needs sox; run 'sudo apt-get install sox'")
+    with tempfile.TemporaryDirectory(prefix="regroup-tempo-") as tmp:
+        src, dst = Path(tmp) / "in.wav", Path(tmp) / "out.wav"
+        write_wav(src, audio)
+        done = subprocess.run([sox, str(src), str(dst), "tempo", "-s", f"{factor:.3f}"],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise EngineError(f"sox could not change the speaking rate: {done.stderr.strip()}")
+        return read_wav(dst)
 
 
 class Pyttsx3Voice:
@@ -58,9 +75,18 @@ class Pyttsx3Voice:
         raise EngineError(f"no voice called '{wanted}'; some available: {names}")
 
     def render(self, text: str, rate: int | None = None) -> AudioChunk:
-        if rate is not None and rate != self._rate:
-            self._engine.setProperty("rate", rate)
-            self._rate = rate
+        """The sentence at `rate` words per minute.
+
+        pyttsx3's espeak driver applies rate changes late or not at all when the rate
+        changes during a session, so the voice always renders at its starting rate and
+        other rates are made by changing the tempo (pitch kept) of the rendered audio.
+        """
+        audio = self._render(text)
+        if rate is None or rate == self._rate or not audio.data:
+            return audio
+        return tempo(audio, rate / self._rate)
+
+    def _render(self, text: str) -> AudioChunk:
         path = Path(self._dir) / "sentence.wav"
         with contextlib.redirect_stdout(io.StringIO()):  # the driver prints "Audio saved to …"
             self._engine.save_to_file(text, str(path))

@@ -278,24 +278,40 @@ def wait_child(proc: subprocess.Popen[bytes], timeout: float,
     """
     deadline = time.monotonic() + timeout
     interrupted = False
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is in KiB
-        now = time.monotonic()
-        if not interrupted and transcripts is not None:
-            files = list(transcripts.glob("*.jsonl"))
-            newest = max((f.stat().st_mtime for f in files), default=None)
-            if newest is not None and time.time() - newest > stall:
-                log(f"the session wrote nothing for {stall:g} s: interrupting it")
-                deadline = now
-        if now >= deadline and not interrupted:
-            proc.send_signal(signal.SIGINT)
-            interrupted, deadline = True, now + 5
-        elif now >= deadline:
-            proc.kill()
-        time.sleep(0.05)
+    try:
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                return proc.returncode, round(usage.ru_maxrss / 1024, 1)  # ru_maxrss: KiB
+            now = time.monotonic()
+            if not interrupted and transcripts is not None:
+                files = list(transcripts.glob("*.jsonl"))
+                newest = max((f.stat().st_mtime for f in files), default=None)
+                if newest is not None and time.time() - newest > stall:
+                    log(f"the session wrote nothing for {stall:g} s: interrupting it")
+                    deadline = now
+            if now >= deadline and not interrupted:
+                proc.send_signal(signal.SIGINT)
+                interrupted, deadline = True, now + 5
+            elif now >= deadline:
+                proc.kill()
+            time.sleep(0.05)
+    except BaseException:  # the bench itself was interrupted: take the child down too
+        end_child(proc)
+        raise
+
+
+def end_child(proc: subprocess.Popen[bytes]) -> None:
+    """Interrupt a child that is still running (SIGINT, then SIGKILL) and reap it."""
+    if proc.returncode is not None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
 
 
 def read_events(path: Path) -> list[dict[str, Any]]:
@@ -478,6 +494,7 @@ def start_to_first_word(env: dict[str, str], tmp: Path, sink: SinkClock,
         feeder.start()
         time.sleep(0.3)
         log_path = tmp / f"start-{run}.out"
+        proc: subprocess.Popen[bytes] | None = None
         try:
             with log_path.open("wb") as out:
                 t0 = time.monotonic()
@@ -490,18 +507,14 @@ def start_to_first_word(env: dict[str, str], tmp: Path, sink: SinkClock,
                     if audible is not None or proc.poll() is not None:
                         break
                     time.sleep(0.05)
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGINT)  # the first sentence is enough
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
         finally:
+            if proc is not None:
+                end_child(proc)  # the first sentence is enough
             feeder.stop()
         if audible is None:
             tail = log_path.read_text(errors="replace")[-800:]
-            failures.append(f"run {run + 1}: no audio (exit {proc.returncode}): {tail}")
+            code = proc.returncode if proc is not None else None
+            failures.append(f"run {run + 1}: no audio (exit {code}): {tail}")
             log(f"start {failures[-1]}")
             continue
         times.append((audible - t0) * 1000)
