@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.scripted import Turn
@@ -24,6 +25,22 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parent.parent
 
 
+def run_quick_reset(env: dict[str, str], feeder: MicFeeder | RoomFeeder,
+                    sink: Path) -> tuple[subprocess.CompletedProcess[str], np.ndarray]:
+    """`regroup run quick-reset` on the PulseAudio devices, with the person and a recorder."""
+    feeder.start()
+    recorder = SinkRecorder(env, sink)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant", "run", "quick-reset", "--engine",
+             "pocketsphinx", "--input", "pulse", "--output", "pulse"],
+            env=env, cwd=REPO, capture_output=True, text=True, timeout=240, check=False)
+    finally:
+        feeder.stop()
+        samples = recorder.stop()
+    return done, samples
+
+
 def test_quick_reset_through_pulseaudio(tmp_path: Path) -> None:
     home = tmp_path / "home"
     with pulseaudio() as env:
@@ -34,16 +51,7 @@ def test_quick_reset_through_pulseaudio(tmp_path: Path) -> None:
         # the person blurts "two" while the question is still being played: not an answer
         early = ("From one to ten", Turn(text="two", voice="en-us+f2"))
         feeder = MicFeeder(env["REGROUP_TEST_FIFO"], home / "transcripts", turns, early)
-        feeder.start()
-        recorder = SinkRecorder(env, tmp_path / "sink.raw")
-        try:
-            done = subprocess.run(
-                [sys.executable, "-m", "assistant", "run", "quick-reset", "--engine",
-                 "pocketsphinx", "--input", "pulse", "--output", "pulse"],
-                env=env, cwd=REPO, capture_output=True, text=True, timeout=240, check=False)
-        finally:
-            feeder.stop()
-            sink = recorder.stop()
+        done, sink = run_quick_reset(env, feeder, tmp_path / "sink.raw")
     assert done.returncode == 0, done.stderr + done.stdout
     transcript = next((home / "transcripts").glob("*.jsonl"))
     assert os.stat(transcript).st_mode & 0o777 == 0o600
@@ -84,17 +92,8 @@ def test_barge_in_through_a_room_where_the_speaker_leaks_into_the_mic(tmp_path: 
         turns = [Turn(text="seven", voice="piper"),
                  Turn(text="stop", voice="piper", over="That caller", delay=2.0),
                  Turn(text="stop", voice="en-us+f2", over="That caller", delay=2.0)]
-        feeder = RoomFeeder(env, home / "transcripts", turns)
-        feeder.start()
-        recorder = SinkRecorder(env, tmp_path / "sink.raw")
-        try:
-            done = subprocess.run(
-                [sys.executable, "-m", "assistant", "run", "quick-reset", "--engine",
-                 "pocketsphinx", "--input", "pulse", "--output", "pulse"],
-                env=env, cwd=REPO, capture_output=True, text=True, timeout=240, check=False)
-        finally:
-            feeder.stop()
-            recorder.stop()
+        done, _ = run_quick_reset(env, RoomFeeder(env, home / "transcripts", turns),
+                                  tmp_path / "sink.raw")
     assert done.returncode == 0, done.stderr + done.stdout
     events = [json.loads(line) for line in next((home / "transcripts").glob("*.jsonl"))
               .read_text().splitlines()]

@@ -26,7 +26,7 @@ from assistant.strengths import StrengthList, builtin_affirmations
 from assistant.stt.base import DICTATION
 
 FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-CUE_WORDS = {"inhale": "Breathe in", "top-up": "A little more", "hold": "Hold",
+CUE_WORDS = {"inhale": "Breathe in", "top-up": "Top up", "hold": "Hold",
              "exhale": "Breathe out"}
 COUNTS = ("", "", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 TONES = {"inhale": (330.0, 440.0), "top-up": (440.0, 494.0), "hold": (392.0, 392.0),

@@ -25,7 +25,7 @@ RATE = 16_000
 BLOCK = 80  # 5 ms
 
 
-def onsets(samples: np.ndarray, level: float = 300.0, gap: float = 0.12) -> list[float]:
+def onsets(samples: np.ndarray, level: float = 300.0, gap: float = 0.08) -> list[float]:
     """Times (s) where sound starts after at least `gap` seconds of quiet."""
     usable = len(samples) - len(samples) % BLOCK
     rms = np.sqrt((samples[:usable].astype(np.float64).reshape(-1, BLOCK) ** 2).mean(axis=1))
@@ -73,6 +73,9 @@ def breathing_drift(quick: bool) -> dict[str, Any]:
     scheduled = np.array([float(c["scheduled"]) for c in cues])
     measured = np.array([_nearest(heard, t + offset) for t in scheduled])
     drift = (measured - offset) - scheduled
+    matched = np.abs(drift - np.median(drift)) < 0.5  # a cue whose onset was not found alone
+    cues = [c for c, ok in zip(cues, matched, strict=True) if ok]
+    scheduled, drift = scheduled[matched], drift[matched]
     # each cue word has its own attack ("Hold" rises slower than "Breathe in"), so each cue is
     # compared with the first cue of the same phase: what remains is drift, not word shape
     phases = [str(c["phase"]) for c in cues]
@@ -82,13 +85,14 @@ def breathing_drift(quick: bool) -> dict[str, Any]:
     slope = float(np.polyfit(scheduled - scheduled[0], drift, 1)[0]) if len(cues) > 2 else 0.0
     log(f"drift per cue (ms): {[round(d * 1000) for d in drift]}")
     return {
-        "pattern": pattern, "cues": len(cues), "span_s": round(span, 1),
+        "pattern": pattern, "cues": len(cues), "cues_unmatched": int((~matched).sum()),
+        "span_s": round(span, 1),
         "max_abs_drift_ms": round(float(np.abs(drift).max()) * 1000, 1),
         "final_drift_ms": round(float(drift[-1]) * 1000, 1),
         "trend_ms_per_5_min": round(slope * 300 * 1000, 1),
         "method": "real-time 'regroup run breathe --pattern P' with the voice on a PulseAudio "
                   "null sink recorded by parec. Onsets are found in the recording (5 ms blocks, "
-                  "sound after >= 120 ms of quiet); session time is mapped to recording time by "
+                  "sound after >= 80 ms of quiet); session time is mapped to recording time by "
                   "the median offset between each sentence's playback start and its nearest "
                   "onset; each cue's onset is the one nearest its scheduled time (transcript "
                   "'cue' events). Drift = measured - scheduled, relative to the first cue "
