@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 from collections import deque
+from pathlib import Path
 
 from assistant.audio.chunk import AudioChunk
 from assistant.clock import ManualClock
 from assistant.listen import EndOfInput, Heard, ListenRequest
 from assistant.stt.base import Final, Word
+
+REPO = Path(__file__).resolve().parent.parent
+# the seed articles sit in shared/ beside the repository (for CI and developers alike)
+SEEDS = next((p for p in (REPO.parent / "shared" / "seeds", Path("/work/shared/seeds"))
+              if p.is_dir()), REPO.parent / "shared" / "seeds")
+
+
+def copied_from_seeds(texts: list[str], run: int = 7) -> list[str]:
+    """Every run of `run` words in `texts` that also stands in a seed article."""
+    from assistant.coach.pace import normalise
+
+    seeds = " ".join(normalise(p.read_text()) for p in SEEDS.glob("*.txt"))
+    found = []
+    for text in texts:
+        said = normalise(text).split()
+        found += [" ".join(said[i:i + run]) for i in range(len(said) - run + 1)
+                  if " ".join(said[i:i + run]) in seeds]
+    return found
+
+
+def timed(count: int, seconds: float, start: float = 12.0) -> list[Word]:
+    """`count` evenly spaced words spanning `seconds` from `start`."""
+    step = seconds / count
+    return [Word(f"w{i}", start + i * step, start + (i + 1) * step, 0.9) for i in range(count)]
 
 
 class FakeVoice:

@@ -8,6 +8,8 @@ from assistant.errors import FlowError
 from assistant.flow.loader import find_flow, load_flow
 from assistant.flow.model import Ask, Breathe
 from assistant.flow.patterns import cycles_for, parse_pattern
+from assistant.strengths import builtin_affirmations
+from tests.fakes import SEEDS, copied_from_seeds
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -112,3 +114,15 @@ def test_timebox_must_point_at_a_step(tmp_path: Path) -> None:
     text = "timebox:\n  seconds: 5\n  say: time\n  goto: gone\n" + BASE
     with pytest.raises(FlowError, match="timebox goes to 'gone'"):
         load_flow(write(tmp_path, text))
+
+
+def test_every_spoken_sentence_is_in_our_own_words() -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("seed articles not available")
+    texts = builtin_affirmations()
+    for path in (REPO / "flows").glob("*.yaml"):
+        for step in load_flow(path).steps:
+            texts += [t for t in (step.say, getattr(step, "ask", ""), getattr(step, "end", ""),
+                                  getattr(step, "rehearse", "")) if t]
+    assert len(texts) > 100
+    assert copied_from_seeds(texts) == []

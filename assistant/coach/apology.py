@@ -154,18 +154,27 @@ def _praise(found: Sequence[str], phrases: Mapping[str, str]) -> str:
     return f"Nice work, you {said[0]}, and you {said[1]}."
 
 
-@dataclass(frozen=True)
-class ApologyReport:
-    """What an apology attempt contained, what undermined it, how it sounded; score 0..100."""
+@dataclass(frozen=True, kw_only=True)
+class Attempt:
+    """How a rehearsed attempt sounded, and its score 0..100."""
 
-    components: Mapping[str, bool]
     missing: tuple[str, ...]
-    non_apology: tuple[str, ...]
     words: int
     wpm: float | None
     pace: Pace
     fillers: Mapping[str, int]
     score: float
+
+    def _feedback(self, praise: str, advice: str) -> str:
+        return spoken_feedback(praise, advice, self.pace, self.wpm, self.fillers, self.words)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApologyReport(Attempt):
+    """What an apology attempt contained, what undermined it, how it sounded."""
+
+    components: Mapping[str, bool]
+    non_apology: tuple[str, ...]
 
     def summary(self) -> str:
         """Two to four short, warm sentences of spoken feedback."""
@@ -177,8 +186,7 @@ class ApologyReport:
             advice = _ADD[max(self.missing, key=lambda c: WEIGHTS[c])]
         else:
             advice = "You covered every part, so all that is left is to say it slowly and mean it."
-        return spoken_feedback(_praise(found, _PRAISE), advice, self.pace, self.wpm,
-                               self.fillers, self.words)
+        return self._feedback(_praise(found, _PRAISE), advice)
 
 
 def analyse_apology(text: str, words: Sequence[Word] = ()) -> ApologyReport:
@@ -234,18 +242,12 @@ _OPENING_ADD = {
 }
 
 
-@dataclass(frozen=True)
-class OpeningReport:
-    """Whether an opening set a kind, open tone, how it sounded, and a 0..100 score."""
+@dataclass(frozen=True, kw_only=True)
+class OpeningReport(Attempt):
+    """Whether an opening set a kind, open tone, and how it sounded."""
 
     checks: Mapping[str, bool]
-    missing: tuple[str, ...]
     accusations: tuple[str, ...]
-    words: int
-    wpm: float | None
-    pace: Pace
-    fillers: Mapping[str, int]
-    score: float
 
     def summary(self) -> str:
         """Two to four short, warm sentences of spoken feedback."""
@@ -257,8 +259,7 @@ class OpeningReport:
         else:
             advice = "All three pieces are there, so keep your voice calm and steady as you begin."
         found = [name for name in _OPENING if self.checks[name]]
-        return spoken_feedback(_praise(found, _OPENING_PRAISE), advice, self.pace, self.wpm,
-                               self.fillers, self.words)
+        return self._feedback(_praise(found, _OPENING_PRAISE), advice)
 
 
 def analyse_opening(text: str, words: Sequence[Word] = ()) -> OpeningReport:
@@ -274,7 +275,7 @@ def analyse_opening(text: str, words: Sequence[Word] = ()) -> OpeningReport:
         fillers=MappingProxyType(fillers), score=max(0.0, min(100.0, raw)))
 
 
-def best_attempt(reports: Sequence[ApologyReport | OpeningReport]) -> int:
+def best_attempt(reports: Sequence[Attempt]) -> int:
     """Index of the highest-scoring attempt; on a tie, the later one."""
     if not reports:
         raise ValueError("no attempts to choose from")
