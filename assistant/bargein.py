@@ -33,12 +33,13 @@ class EchoGate:
     """Decides, frame by frame, whether the microphone holds the person's voice.
 
     It finds how late the echo arrives (by matching the loudness contours of
-    what was played and what was heard, 0 to `max_delay` seconds), learns how
+    what was played and what was heard, 0 to `max_delay` seconds: audio hosts
+    may buffer the microphone by half a second or more), learns how
     loud it comes back (the median ratio), and calls a frame the person's voice
     only when it is `margin_db` louder than the echo could be.
     """
 
-    def __init__(self, max_delay: float = 0.4, margin_db: float = 9.0,
+    def __init__(self, max_delay: float = 1.5, margin_db: float = 9.0,
                  floor_rms: float = 150.0) -> None:
         self.lags = round(max_delay / FRAME_SECONDS)
         self.margin = 10 ** (margin_db / 10)
@@ -67,7 +68,7 @@ class EchoGate:
         slots = np.array([s for s, _ in self._heard])
         heard = np.log10(np.array([p for _, p in self._heard]) + 1.0)
         best, best_score = None, 0.5  # demand a clear match
-        for lag in range(self.lags + 1):
+        for lag in range(self.lags + 1):  # the last one only bounds the search
             ref = np.log10(np.array([self._reference.get(int(s) - lag, 0.0)
                                      for s in slots]) + 1.0)
             if ref.std() < 0.1 or heard.std() < 0.1:
@@ -75,8 +76,13 @@ class EchoGate:
             score = float(np.corrcoef(heard, ref)[0, 1])
             if score > best_score:
                 best, best_score = lag, score
-        if best is not None:
+        if best is not None and best < self.lags:
             self.lag = best
+
+    @property
+    def delay(self) -> float | None:
+        """The learned echo delay in seconds, once known."""
+        return None if self.lag is None else self.lag * FRAME_SECONDS
 
     @property
     def coupling(self) -> float:
@@ -158,7 +164,9 @@ class BargeInMonitor:
         self.overheard = {"text": text, "voiced_ms": self._voiced * 20, "lag_ms":
                           None if self.gate.lag is None else self.gate.lag * 20,
                           "coupling_db": round(10 * float(np.log10(self.gate.coupling)), 1)}
-        if command in BARGE_IN and self._voiced >= MIN_VOICED:
+        # until the echo's delay has been learned from Regroup's own speech, nothing said over
+        # it is acted on: a missed "stop" can be said again, hearing itself cannot be undone
+        if command in BARGE_IN and self._voiced >= MIN_VOICED and self.gate.lag is not None:
             return command
         return None
 

@@ -104,8 +104,13 @@ class Session:
             self.monitor.play(audio, playback.started)
             self._watch(playback.started, playback.done, playback)
         end = playback.wait()
-        self._quiet_from = end + self.timing.echo_guard
+        self._quiet_from = end + self.timing.echo_guard + self._echo_delay()
         self.emit("played", start=round(playback.started, 3), end=round(end, 3))
+
+    def _echo_delay(self) -> float:
+        """How late Regroup's own voice reaches the microphone, once the echo gate knows."""
+        delay = self.monitor.gate.delay if self.monitor is not None else None
+        return delay or 0.0
 
     def wait_until(self, t: float) -> None:
         """Let time pass until session time `t`, still hearing "stop" and "pause"."""
@@ -126,7 +131,7 @@ class Session:
                 self.monitor.overheard = None
             if command is not None:
                 cut = playback.stop() if playback is not None else None
-                self._quiet_from = self.clock.now() + self.timing.echo_guard
+                self._quiet_from = self.clock.now() + self.timing.echo_guard + self._echo_delay()
                 self.emit("barge_in", command=command, heard_at=round(frame.end, 3),
                           cut_at=round(cut, 3) if cut is not None else None)
                 raise VoiceCommand(command)

@@ -119,3 +119,27 @@ def test_the_gate_passes_the_person_and_not_the_echo() -> None:
         mic2 = AudioChunk.from_samples(np.clip(mixed, -32768, 32767).astype(np.int16), 16_000)
         flags2 = [gate2.user_voice(f) for f in Framer().push(mic2)]
         assert sum(flags2[200:200 + len(person) // 320]) >= 5, (gain_db, delay)
+
+
+def test_nothing_is_acted_on_before_the_echo_is_learned() -> None:
+    class Hears:
+        name = "hears-stop"
+
+        def begin(self, vocabulary: object) -> None: ...
+
+        def accept(self, chunk: AudioChunk) -> None:
+            return None
+
+        def end(self) -> object:
+            from assistant.stt.base import Final
+            return Final("stop")
+
+    monitor = BargeInMonitor(Hears())  # type: ignore[arg-type]
+    loud = AudioChunk.from_samples((8000 * np.sin(np.arange(320))).astype(np.int16), 16_000)
+    quiet = AudioChunk.silence(0.02)
+    frames = [loud.at(i * 0.02) for i in range(20)] + [quiet.at(0.4 + i * 0.02) for i in range(10)]
+    assert [monitor.accept(f) for f in frames] == [None] * 30  # no echo delay known yet
+    monitor.gate.lag = 2
+    later = [loud.at(1 + i * 0.02) for i in range(20)] + [quiet.at(1.4 + i * 0.02)
+                                                          for i in range(10)]
+    assert "stop" in [monitor.accept(f) for f in later]
