@@ -20,7 +20,7 @@ from assistant.stt.base import Recognizer, Vocabulary
 
 # ordinary short things people say over a speaker, so they are not heard as commands
 OVER_WORDS = ("yes", "no", "okay", "sorry", "what", "thanks", "right", "sure", "really")
-MIN_VOICED = 3  # frames (60 ms) of the person's own voice
+MIN_VOICED = 6  # frames (120 ms) of the person's own voice
 
 
 def _power(frame: AudioChunk) -> float:
@@ -48,6 +48,7 @@ class EchoGate:
         self._heard: deque[tuple[int, float]] = deque(maxlen=250)  # (slot, power) heard
         self._ratios: deque[float] = deque(maxlen=250)
         self.lag: int | None = None  # echo delay in slots, once found
+        self._candidate: int | None = None
         self._since_estimate = 0
 
     @staticmethod
@@ -67,7 +68,7 @@ class EchoGate:
             return
         slots = np.array([s for s, _ in self._heard])
         heard = np.log10(np.array([p for _, p in self._heard]) + 1.0)
-        best, best_score = None, 0.5  # demand a clear match
+        best, best_score = None, 0.6  # demand a clear match
         for lag in range(self.lags + 1):  # the last one only bounds the search
             ref = np.log10(np.array([self._reference.get(int(s) - lag, 0.0)
                                      for s in slots]) + 1.0)
@@ -76,8 +77,13 @@ class EchoGate:
             score = float(np.corrcoef(heard, ref)[0, 1])
             if score > best_score:
                 best, best_score = lag, score
-        if best is not None and best < self.lags:
+        if best is None or best >= self.lags:
+            return
+        # trusted only when two estimates in a row agree (a stream that is still settling
+        # moves its delay around)
+        if self._candidate is not None and abs(best - self._candidate) <= 1:
             self.lag = best
+        self._candidate = best
 
     @property
     def delay(self) -> float | None:
